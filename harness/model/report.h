@@ -1,0 +1,102 @@
+// What a finished (or interrupted) run concluded: the input of every report writer.
+// Field names follow report.json (schema mcpleak.report/1, DESIGN.md); never rename them.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mcpleak {
+
+enum class Verdict { bounded, leaking, inconclusive, server_failed };
+
+// "bounded", "leaking", "inconclusive", "server-failed".
+const char* verdict_name(Verdict v);
+// Exit code of `mcpleak run` for a verdict: 0 bounded, 1 leaking, 3 server-failed, 4 inconclusive.
+int verdict_exit_code(Verdict v);
+
+// One phase of the scenario as it actually ran.
+struct PhaseInfo {
+  std::string name;
+  bool idle = false;              // no tool calls in this phase
+  double start_s = 0;
+  double end_s = 0;
+};
+
+// Facts about a run that are not samples: written to run.json by the runner so that
+// `mcpleak report DIR` can re-analyse from files alone.
+struct RunInfo {
+  std::string scenario;                       // "snapshot-loop", or "--tool Snapshot"
+  std::vector<std::string> server_command;    // argv as given
+  std::vector<pid_t> server_pids;             // every pid seen in the tree
+  std::string transport = "stdio";
+  std::string server_name;                    // from initialize's serverInfo
+  std::string protocol_version;               // negotiated
+  double budget_bytes_per_min = 0;
+  double warmup_s = 0;
+  double min_duration_s = 0;
+  bool early_stop = true;                     // false with --no-early-stop
+  std::string platform;                       // "linux-x86_64", "macos-arm64"
+  std::string metric;                         // "RssAnon+VmSwap", "phys_footprint"
+  std::vector<PhaseInfo> phases;
+  double elapsed_s = 0;
+  std::optional<double> stopped_early_at_s;   // set when the sequential test decided
+  bool interrupted = false;                   // SIGINT/SIGTERM ended the run
+  std::optional<std::string> server_failure;  // why the server failed; verdict server-failed
+  std::uint64_t non_json_lines = 0;           // stdout lines from the server that were not JSON
+  std::vector<std::string> warnings;          // collected while running
+};
+
+struct Interval {
+  double lo = 0;
+  double hi = 0;
+};
+
+struct Report {
+  RunInfo run;
+  Verdict verdict = Verdict::inconclusive;
+  std::string reason;                         // one line a person reads first
+
+  struct Growth {
+    double bytes_per_min = 0;                 // Theil–Sen slope of footprint after warm-up
+    Interval ci95_bytes_per_min;
+    std::optional<double> bytes_per_call;     // attribution to calls
+    std::optional<double> bytes_per_session;  // attribution to sessions (HTTP)
+    std::string driver;                       // "calls", "time", "sessions", "none"
+  } growth;
+  struct Idle {
+    std::optional<double> bytes_per_min;      // slope while no calls were made
+  } idle;
+  std::optional<double> retained_bytes;       // footprint after idle minus baseline
+  struct Rss {
+    double bytes_per_min = 0;
+  } rss;
+  struct Calls {
+    std::uint64_t ok = 0;
+    std::uint64_t failed = 0;
+    std::optional<double> p50_ms;
+    std::optional<double> p99_ms;
+  } calls;
+  struct Footprint {
+    std::uint64_t start_bytes = 0;
+    std::uint64_t end_bytes = 0;
+    std::uint64_t peak_bytes = 0;
+    std::uint64_t rss_start_bytes = 0;
+    std::uint64_t rss_end_bytes = 0;
+  } footprint;
+  std::optional<double> verdict_at_s;         // time the verdict became decisive
+  bool rss_diverges = false;                  // footprint grows while RSS does not
+  std::uint64_t samples = 0;
+  // Per diagnostics counter (e.g. "observers"): growth per minute after warm-up.
+  std::map<std::string, double> diagnostics_per_min;
+  std::map<std::string, double> diagnostics_end;
+  // Per region (macOS vmmap): growth in bytes from first to last reading.
+  std::map<std::string, double> region_growth_bytes;
+  std::vector<std::string> warnings;          // run.warnings plus analysis warnings
+};
+
+}  // namespace mcpleak

@@ -1,0 +1,62 @@
+// The data that flows from the sampler to analysis and reports: one sample of the
+// server's process tree. Plain values; no clocks, no I/O.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mcpleak {
+
+// One process at one instant. footprint_bytes is the verdict metric
+// (Linux: RssAnon + VmSwap; macOS: ri_phys_footprint).
+struct PidSample {
+  pid_t pid = 0;
+  pid_t ppid = 0;
+  std::string name;                             // comm / proc_name, may be empty
+  std::uint64_t footprint_bytes = 0;
+  std::uint64_t rss_bytes = 0;
+  std::optional<std::uint64_t> swap_bytes;      // absent where the platform cannot say
+  std::optional<std::uint64_t> private_dirty_bytes;
+  std::optional<std::uint64_t> pss_bytes;
+  std::optional<std::uint64_t> peak_footprint_bytes;  // macOS lifetime max
+  std::optional<std::uint32_t> threads;
+  std::optional<std::uint32_t> fds;
+};
+
+// The whole tree at one instant: one entry per live pid plus the sums.
+struct TreeSample {
+  std::vector<PidSample> pids;
+  std::uint64_t footprint_bytes = 0;
+  std::uint64_t rss_bytes = 0;
+};
+
+// A TreeSample placed on the run's timeline: what samples.jsonl holds, one per line.
+struct Sample {
+  double t_s = 0;                 // seconds since the run started (monotonic clock)
+  std::uint64_t calls = 0;        // tool calls completed when the sample was taken
+  std::uint64_t sessions = 0;     // sessions closed so far (HTTP transport)
+  int phase = 0;                  // index into the scenario's phases
+  TreeSample tree;
+  // Counters from a diagnostics tool (axref's Diagnostics): "observers" -> 12.
+  std::map<std::string, double> diagnostics;
+  // Low-cadence tool readings (macOS footprint/vmmap): region name -> bytes, for reports.
+  std::map<std::string, std::uint64_t> regions;
+};
+
+// One tool call as calls.jsonl records it. A failed call is data, not an error.
+struct CallRecord {
+  double t_s = 0;                 // when the call was sent, seconds since run start
+  int phase = 0;
+  std::string tool;
+  double latency_ms = 0;
+  bool ok = false;
+  std::string error;              // empty when ok; "timeout", "isError: ...", ...
+  std::uint64_t response_bytes = 0;
+};
+
+}  // namespace mcpleak
