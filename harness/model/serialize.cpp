@@ -1,1 +1,217 @@
 #include "harness/model/serialize.h"
+
+namespace mcpleak {
+namespace {
+
+using nlohmann::json;
+
+template <class T>
+void put_optional(json& j, const char* key, const std::optional<T>& v) {
+  if (v) j[key] = *v;
+}
+
+// Reads a required field of the expected JSON type, or says which one is wrong.
+struct Reader {
+  const json& j;
+  std::optional<Error> error;
+
+  template <class T>
+  T get(const char* key, T fallback, bool required = true) {
+    const auto it = j.find(key);
+    if (it == j.end() || it->is_null()) {
+      if (required && !error) error = Error(Errc::parse, std::string(key) + ": missing");
+      return fallback;
+    }
+    try {
+      return it->get<T>();
+    } catch (const json::exception&) {
+      if (!error) error = Error(Errc::parse, std::string(key) + ": wrong type");
+      return fallback;
+    }
+  }
+  template <class T>
+  std::optional<T> optional(const char* key) {
+    const auto it = j.find(key);
+    if (it == j.end() || it->is_null()) return std::nullopt;
+    try {
+      return it->get<T>();
+    } catch (const json::exception&) {
+      if (!error) error = Error(Errc::parse, std::string(key) + ": wrong type");
+      return std::nullopt;
+    }
+  }
+};
+
+Result<json> parse_object(std::string_view text) {
+  json j = json::parse(text, nullptr, false);
+  if (j.is_discarded()) return Error(Errc::parse, "not JSON");
+  if (!j.is_object()) return Error(Errc::parse, "not a JSON object");
+  return j;
+}
+
+}  // namespace
+
+json to_json_value(const PidSample& s) {
+  json j = {{"pid", s.pid},
+            {"ppid", s.ppid},
+            {"name", s.name},
+            {"footprint_bytes", s.footprint_bytes},
+            {"rss_bytes", s.rss_bytes}};
+  put_optional(j, "swap_bytes", s.swap_bytes);
+  put_optional(j, "private_dirty_bytes", s.private_dirty_bytes);
+  put_optional(j, "pss_bytes", s.pss_bytes);
+  put_optional(j, "peak_footprint_bytes", s.peak_footprint_bytes);
+  put_optional(j, "threads", s.threads);
+  put_optional(j, "fds", s.fds);
+  return j;
+}
+
+json to_json_value(const Sample& s) {
+  json pids = json::array();
+  for (const auto& p : s.tree.pids) pids.push_back(to_json_value(p));
+  json j = {{"t_s", s.t_s},
+            {"calls", s.calls},
+            {"sessions", s.sessions},
+            {"phase", s.phase},
+            {"footprint_bytes", s.tree.footprint_bytes},
+            {"rss_bytes", s.tree.rss_bytes},
+            {"pids", std::move(pids)}};
+  if (!s.diagnostics.empty()) j["diagnostics"] = s.diagnostics;
+  if (!s.regions.empty()) j["regions"] = s.regions;
+  return j;
+}
+
+json to_json_value(const CallRecord& c) {
+  json j = {{"t_s", c.t_s},
+            {"phase", c.phase},
+            {"tool", c.tool},
+            {"latency_ms", c.latency_ms},
+            {"ok", c.ok},
+            {"response_bytes", c.response_bytes}};
+  if (!c.ok) j["error"] = c.error;
+  return j;
+}
+
+json to_json_value(const RunInfo& r) {
+  json phases = json::array();
+  for (const auto& p : r.phases) {
+    phases.push_back({{"name", p.name}, {"idle", p.idle}, {"start_s", p.start_s}, {"end_s", p.end_s}});
+  }
+  json j = {{"scenario", r.scenario},
+            {"server_command", r.server_command},
+            {"server_pids", r.server_pids},
+            {"transport", r.transport},
+            {"server_name", r.server_name},
+            {"protocol_version", r.protocol_version},
+            {"budget_bytes_per_min", r.budget_bytes_per_min},
+            {"warmup_s", r.warmup_s},
+            {"min_duration_s", r.min_duration_s},
+            {"early_stop", r.early_stop},
+            {"platform", r.platform},
+            {"metric", r.metric},
+            {"phases", std::move(phases)},
+            {"elapsed_s", r.elapsed_s},
+            {"interrupted", r.interrupted},
+            {"non_json_lines", r.non_json_lines},
+            {"warnings", r.warnings}};
+  j["stopped_early_at_s"] = r.stopped_early_at_s ? json(*r.stopped_early_at_s) : json(nullptr);
+  j["server_failure"] = r.server_failure ? json(*r.server_failure) : json(nullptr);
+  return j;
+}
+
+Result<Sample> sample_from_json(std::string_view line) {
+  auto parsed = parse_object(line);
+  if (!parsed) return parsed.error();
+  const json& j = *parsed;
+  Reader r{j, std::nullopt};
+  Sample s;
+  s.t_s = r.get<double>("t_s", 0);
+  s.calls = r.get<std::uint64_t>("calls", 0);
+  s.sessions = r.get<std::uint64_t>("sessions", 0, false);
+  s.phase = r.get<int>("phase", 0);
+  s.tree.footprint_bytes = r.get<std::uint64_t>("footprint_bytes", 0);
+  s.tree.rss_bytes = r.get<std::uint64_t>("rss_bytes", 0);
+  if (const auto it = j.find("pids"); it != j.end() && it->is_array()) {
+    for (const auto& pj : *it) {
+      if (!pj.is_object()) return Error(Errc::parse, "pids: expected objects");
+      Reader pr{pj, std::nullopt};
+      PidSample p;
+      p.pid = pr.get<pid_t>("pid", 0);
+      p.ppid = pr.get<pid_t>("ppid", 0, false);
+      p.name = pr.get<std::string>("name", "", false);
+      p.footprint_bytes = pr.get<std::uint64_t>("footprint_bytes", 0);
+      p.rss_bytes = pr.get<std::uint64_t>("rss_bytes", 0);
+      p.swap_bytes = pr.optional<std::uint64_t>("swap_bytes");
+      p.private_dirty_bytes = pr.optional<std::uint64_t>("private_dirty_bytes");
+      p.pss_bytes = pr.optional<std::uint64_t>("pss_bytes");
+      p.peak_footprint_bytes = pr.optional<std::uint64_t>("peak_footprint_bytes");
+      p.threads = pr.optional<std::uint32_t>("threads");
+      p.fds = pr.optional<std::uint32_t>("fds");
+      if (pr.error) return Error(*pr.error).with("pids");
+      s.tree.pids.push_back(std::move(p));
+    }
+  }
+  if (auto d = r.optional<std::map<std::string, double>>("diagnostics")) s.diagnostics = *d;
+  if (auto g = r.optional<std::map<std::string, std::uint64_t>>("regions")) s.regions = *g;
+  if (r.error) return *r.error;
+  return s;
+}
+
+Result<CallRecord> call_from_json(std::string_view line) {
+  auto parsed = parse_object(line);
+  if (!parsed) return parsed.error();
+  Reader r{*parsed, std::nullopt};
+  CallRecord c;
+  c.t_s = r.get<double>("t_s", 0);
+  c.phase = r.get<int>("phase", 0);
+  c.tool = r.get<std::string>("tool", "");
+  c.latency_ms = r.get<double>("latency_ms", 0);
+  c.ok = r.get<bool>("ok", false);
+  c.error = r.get<std::string>("error", "", false);
+  c.response_bytes = r.get<std::uint64_t>("response_bytes", 0, false);
+  if (r.error) return *r.error;
+  return c;
+}
+
+Result<RunInfo> run_info_from_json(std::string_view text) {
+  auto parsed = parse_object(text);
+  if (!parsed) return parsed.error();
+  const json& j = *parsed;
+  Reader r{j, std::nullopt};
+  RunInfo info;
+  info.scenario = r.get<std::string>("scenario", "");
+  info.server_command = r.get<std::vector<std::string>>("server_command", {});
+  info.server_pids = r.get<std::vector<pid_t>>("server_pids", {}, false);
+  info.transport = r.get<std::string>("transport", "stdio", false);
+  info.server_name = r.get<std::string>("server_name", "", false);
+  info.protocol_version = r.get<std::string>("protocol_version", "", false);
+  info.budget_bytes_per_min = r.get<double>("budget_bytes_per_min", 0);
+  info.warmup_s = r.get<double>("warmup_s", 0);
+  info.min_duration_s = r.get<double>("min_duration_s", 0, false);
+  info.early_stop = r.get<bool>("early_stop", true, false);
+  info.platform = r.get<std::string>("platform", "", false);
+  info.metric = r.get<std::string>("metric", "", false);
+  info.elapsed_s = r.get<double>("elapsed_s", 0, false);
+  info.interrupted = r.get<bool>("interrupted", false, false);
+  info.non_json_lines = r.get<std::uint64_t>("non_json_lines", 0, false);
+  info.warnings = r.get<std::vector<std::string>>("warnings", {}, false);
+  info.stopped_early_at_s = r.optional<double>("stopped_early_at_s");
+  info.server_failure = r.optional<std::string>("server_failure");
+  if (const auto it = j.find("phases"); it != j.end() && it->is_array()) {
+    for (const auto& pj : *it) {
+      if (!pj.is_object()) return Error(Errc::parse, "phases: expected objects");
+      Reader pr{pj, std::nullopt};
+      PhaseInfo p;
+      p.name = pr.get<std::string>("name", "");
+      p.idle = pr.get<bool>("idle", false, false);
+      p.start_s = pr.get<double>("start_s", 0);
+      p.end_s = pr.get<double>("end_s", 0);
+      if (pr.error) return Error(*pr.error).with("phases");
+      info.phases.push_back(std::move(p));
+    }
+  }
+  if (r.error) return *r.error;
+  return info;
+}
+
+}  // namespace mcpleak

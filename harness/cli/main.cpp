@@ -1,0 +1,49 @@
+// mcpleak: finds memory leaks in MCP servers. Parses the command line and dispatches.
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "harness/cli/commands.h"
+#include "harness/cli/exit_codes.h"
+#include "harness/process/child_group.h"
+#include "harness/process/stop_signal.h"
+
+int main(int argc, char** argv) {
+  using namespace mcpleak;
+  // Everything after the first "--" is the server's command line, untouched by CLI11
+  // (server flags such as --backend must not be read as ours).
+  std::vector<std::string> args(argv + 1, argv + argc);
+  std::vector<std::string> server_argv;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--") {
+      server_argv.assign(args.begin() + static_cast<long>(i) + 1, args.end());
+      args.resize(i);
+      break;
+    }
+  }
+  std::reverse(args.begin(), args.end());  // CLI11 parses a reversed vector
+
+  CLI::App app{"mcpleak: replay a scenario against an MCP server, sample the footprint of its\n"
+               "process tree, and say whether it is bounded or leaking.\n\n"
+               "Exit codes: 0 bounded, 1 leaking, 2 usage or scenario error, 3 server failed,\n"
+               "4 inconclusive.",
+               "mcpleak"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "mcpleak 0.1.0");
+  const cli::Command commands[] = {cli::add_run_command(app), cli::add_compare_command(app),
+                                   cli::add_ab_command(app), cli::add_report_command(app),
+                                   cli::add_probe_command(app)};
+
+  try {
+    app.parse(args);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : cli::kExitUsage;
+  }
+  install_stop_signal_handlers();
+  become_child_subreaper();
+  for (const auto& command : commands) {
+    if (command.sub->parsed()) return command.run(server_argv);
+  }
+  return cli::kExitUsage;
+}

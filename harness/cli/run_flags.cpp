@@ -1,0 +1,158 @@
+#include "harness/cli/run_flags.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "harness/runner/units.h"
+
+#ifndef MCPLEAK_SCENARIO_DIR
+#define MCPLEAK_SCENARIO_DIR ""
+#endif
+
+namespace mcpleak::cli {
+namespace {
+
+// Where `--scenario NAME` looks: $MCPLEAK_SCENARIOS (colon-separated), the installed
+// share folder beside the binary, then the source tree this binary was built from.
+std::vector<std::string> scenario_dirs() {
+  std::vector<std::string> dirs;
+  if (const char* env = std::getenv("MCPLEAK_SCENARIOS")) {
+    std::stringstream list(env);
+    for (std::string d; std::getline(list, d, ':');) {
+      if (!d.empty()) dirs.push_back(d);
+    }
+  }
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) dirs.push_back((exe.parent_path().parent_path() / "share/mcpleak/scenarios").string());
+  if (*MCPLEAK_SCENARIO_DIR) dirs.push_back(MCPLEAK_SCENARIO_DIR);
+  return dirs;
+}
+
+Result<Scenario> load_scenario(const RunFlags& f, const std::map<std::string, std::string>& vars) {
+  if (!f.tool.empty()) {
+    auto args = nlohmann::json::parse(f.tool_args, nullptr, false);
+    if (args.is_discarded() || !args.is_object()) {
+      return Error(Errc::usage, "--args must be a JSON object, got: " + f.tool_args);
+    }
+    return tool_loop_scenario(f.tool, args);
+  }
+  auto file = find_scenario_file(f.scenario.empty() ? "snapshot-loop" : f.scenario, scenario_dirs());
+  if (!file) return file.error();
+  std::ifstream in(*file);
+  if (!in) return Error(Errc::usage, "cannot read scenario").with(*file);
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse_scenario(text.str(), *file, vars);
+}
+
+Result<double> duration_flag(const std::string& name, const std::string& text) {
+  auto d = parse_duration_s(text);
+  if (!d) return Error(d.error()).with(name);
+  return d;
+}
+
+}  // namespace
+
+void add_run_flags(CLI::App& sub, RunFlags& f) {
+  sub.add_option("--scenario", f.scenario,
+                 "scenario name (snapshot-loop, snapshot-finder-safari, idle) or JSON file; "
+                 "default snapshot-loop");
+  sub.add_option("--var", f.vars, "KEY=VALUE for ${KEY} in the scenario (repeatable)");
+  sub.add_option("--tool", f.tool, "loop this one tool instead of a scenario");
+  sub.add_option("--args", f.tool_args, "JSON arguments for --tool")->capture_default_str();
+  sub.add_option("--rate", f.rate, "calls per second in every call phase (0 = back to back)");
+  sub.add_option("--duration", f.duration, "longest run time, e.g. 10m (default: scenario's, else 10m)");
+  sub.add_option("--min-duration", f.min_duration, "no early verdict before this (default 30s)");
+  sub.add_option("--warmup", f.warmup, "samples ignored at the start (default 5s)");
+  sub.add_option("--budget", f.budget, "allowed growth, e.g. 1MB/min, 500KB/min, 10MiB/min (default 1MB/min)");
+  sub.add_option("--out", f.out, "run folder (default mcpleak-out/<timestamp>)");
+  sub.add_option("--call-timeout", f.call_timeout, "per tool call")->capture_default_str();
+  sub.add_option("--init-timeout", f.init_timeout, "for the server to answer initialize")->capture_default_str();
+  sub.add_flag("--json", f.json, "print report.json on stdout");
+  sub.add_flag("--no-early-stop", f.no_early_stop, "run the full duration even when the verdict is clear");
+  sub.add_flag("--quiet,-q", f.quiet, "no progress lines");
+}
+
+std::string default_out_dir() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  ::localtime_r(&now, &tm);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+  return std::string("mcpleak-out/") + stamp + "-" + std::to_string(::getpid());
+}
+
+Result<RunOptions> build_run_options(const RunFlags& f, const std::vector<std::string>& server_argv) {
+  if (server_argv.empty()) {
+    return Error(Errc::usage, "no server command: put it after --, e.g. mcpleak run -- uvx macos-mcp");
+  }
+  if (!f.tool.empty() && !f.scenario.empty()) return Error(Errc::usage, "give --scenario or --tool, not both");
+  std::map<std::string, std::string> vars;
+  for (const auto& kv : f.vars) {
+    const auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) return Error(Errc::usage, "--var expects KEY=VALUE, got: " + kv);
+    vars[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  auto scenario = load_scenario(f, vars);
+  if (!scenario) return scenario.error();
+
+  RunOptions o;
+  o.scenario = std::move(*scenario);
+  o.server_command = server_argv;
+  o.out_dir = f.out.empty() ? default_out_dir() : f.out;
+  o.rate_override = f.rate;
+  if (f.rate && *f.rate < 0) return Error(Errc::usage, "--rate must be >= 0");
+  o.early_stop = !f.no_early_stop;
+  o.progress = ProgressPrinter::detect(f.quiet);
+
+  if (f.duration.empty()) {
+    o.duration_s = o.scenario.duration_s.value_or(600);
+  } else if (auto d = duration_flag("--duration", f.duration)) {
+    o.duration_s = *d;
+  } else {
+    return d.error();
+  }
+  if (!f.min_duration.empty()) {
+    auto d = duration_flag("--min-duration", f.min_duration);
+    if (!d) return d.error();
+    o.min_duration_s = *d;
+  } else {
+    o.min_duration_s = o.scenario.min_duration_s.value_or(30);
+  }
+  if (!f.warmup.empty()) {
+    auto d = duration_flag("--warmup", f.warmup);
+    if (!d) return d.error();
+    o.warmup_s = *d;
+  } else {
+    o.warmup_s = o.scenario.warmup_s.value_or(5);
+  }
+  if (!f.budget.empty()) {
+    auto b = parse_budget_bytes_per_min(f.budget);
+    if (!b) return Error(b.error()).with("--budget");
+    o.budget_bytes_per_min = *b;
+  } else {
+    o.budget_bytes_per_min = o.scenario.budget_bytes_per_min.value_or(1e6);
+  }
+  auto call_timeout = duration_flag("--call-timeout", f.call_timeout);
+  if (!call_timeout) return call_timeout.error();
+  auto init_timeout = duration_flag("--init-timeout", f.init_timeout);
+  if (!init_timeout) return init_timeout.error();
+  o.call_timeout = std::chrono::milliseconds(static_cast<long>(*call_timeout * 1000));
+  o.init_timeout = std::chrono::milliseconds(static_cast<long>(*init_timeout * 1000));
+  if (o.call_timeout.count() <= 0 || o.init_timeout.count() <= 0) {
+    return Error(Errc::usage, "timeouts must be longer than 0");
+  }
+  if (o.duration_s <= o.warmup_s) {
+    return Error(Errc::usage, "--duration must be longer than the warm-up (" +
+                                  std::to_string(static_cast<int>(o.warmup_s)) + " s)");
+  }
+  return o;
+}
+
+}  // namespace mcpleak::cli

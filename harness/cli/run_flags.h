@@ -1,0 +1,43 @@
+// The flags shared by `run` and `ab` (scenario, rates, durations, budget, output), and
+// their translation into RunOptions with every value checked.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "harness/result.h"
+#include "harness/runner/runner.h"
+
+namespace mcpleak::cli {
+
+struct RunFlags {
+  std::string scenario;
+  std::vector<std::string> vars;        // KEY=VALUE
+  std::string tool;
+  std::string tool_args = "{}";
+  std::optional<double> rate;
+  std::string duration;
+  std::string min_duration;            // default: scenario's, else 30s
+  std::string warmup;
+  std::string budget;
+  std::string out;
+  std::string call_timeout = "30s";
+  std::string init_timeout = "30s";
+  bool json = false;
+  bool no_early_stop = false;
+  bool quiet = false;
+};
+
+void add_run_flags(CLI::App& sub, RunFlags& flags);
+
+// Checks and converts the flags. Errc::usage with a message saying what to fix.
+Result<RunOptions> build_run_options(const RunFlags& flags, const std::vector<std::string>& server_argv);
+
+// "mcpleak-out/20261125-114304": the default output folder for a run started now.
+std::string default_out_dir();
+
+}  // namespace mcpleak::cli

@@ -1,0 +1,283 @@
+#include "harness/mcp/client.h"
+
+#include <algorithm>
+
+#include "harness/mcp/jsonrpc.h"
+
+namespace mcpleak {
+namespace {
+
+constexpr auto kWaitSlice = std::chrono::milliseconds(100);
+constexpr std::size_t kJunkExamples = 3;
+constexpr std::size_t kJunkExampleChars = 120;
+
+std::string error_text(const nlohmann::json& error) {
+  if (error.is_object()) {
+    std::string text = error.value("message", std::string("error"));
+    if (const auto code = error.find("code"); code != error.end() && code->is_number_integer()) {
+      text += " (code " + std::to_string(code->get<long long>()) + ")";
+    }
+    return text;
+  }
+  return error.dump();
+}
+
+// Text of a tools/call result with isError set: its first text content item.
+std::string tool_error_text(const nlohmann::json& result) {
+  if (const auto content = result.find("content"); content != result.end() && content->is_array()) {
+    for (const auto& item : *content) {
+      if (item.is_object() && item.value("type", "") == "text" && item.contains("text") &&
+          item["text"].is_string()) {
+        std::string text = item["text"].get<std::string>();
+        if (text.size() > 200) text = text.substr(0, 200) + "...";
+        return text;
+      }
+    }
+  }
+  return "tool reported isError";
+}
+
+}  // namespace
+
+McpClient::McpClient(Transport& transport, std::function<bool()> cancelled)
+    : transport_(transport), cancelled_(std::move(cancelled)) {
+  transport_.start([this](std::string_view line) { on_line(line); },
+                   [this](std::string reason) { on_closed(std::move(reason)); });
+}
+
+// The reader thread calls into this object: it must be gone before we are.
+McpClient::~McpClient() { transport_.stop(); }
+
+std::string McpClient::closed_reason() const {
+  std::lock_guard lock(mutex_);
+  return closed_reason_;
+}
+
+ClientCounters McpClient::counters() const {
+  std::lock_guard lock(mutex_);
+  return counters_;
+}
+
+void McpClient::on_closed(std::string reason) {
+  {
+    std::lock_guard lock(mutex_);
+    closed_reason_ = std::move(reason);
+    closed_.store(true);
+  }
+  cv_.notify_all();
+}
+
+void McpClient::on_line(std::string_view line) {
+  for (Incoming& in : classify_line(line)) {
+    switch (in.kind) {
+      case MessageKind::invalid: {
+        std::lock_guard lock(mutex_);
+        ++counters_.non_json_lines;
+        if (counters_.junk_examples.size() < kJunkExamples) {
+          counters_.junk_examples.emplace_back(line.substr(0, kJunkExampleChars));
+        }
+        break;
+      }
+      case MessageKind::notification: {
+        std::lock_guard lock(mutex_);
+        ++counters_.notifications;
+        break;
+      }
+      case MessageKind::request: {
+        {
+          std::lock_guard lock(mutex_);
+          ++counters_.server_requests;
+        }
+        // Answered from the reader thread: the server may block on it before it
+        // answers our pending request.
+        const std::string reply = in.method == "ping"
+                                      ? make_result(in.id, nlohmann::json::object())
+                                      : make_error(in.id, kMethodNotFound,
+                                                   "mcpleak does not implement " + in.method);
+        (void)transport_.send(reply);
+        break;
+      }
+      case MessageKind::response:
+      case MessageKind::error: {
+        std::lock_guard lock(mutex_);
+        auto it = in.id.is_number_integer() ? pending_.find(in.id.get<std::int64_t>())
+                                            : pending_.end();
+        if (it == pending_.end() || it->second.has_value()) {
+          ++counters_.unmatched_responses;
+          break;
+        }
+        it->second = Reply{in.kind == MessageKind::error, std::move(in.payload), line.size()};
+        cv_.notify_all();
+        break;
+      }
+    }
+  }
+}
+
+McpClient::WaitEnd McpClient::roundtrip(std::string_view method, const nlohmann::json& params,
+                                        std::chrono::milliseconds timeout, Reply& reply,
+                                        std::string& send_error) {
+  std::int64_t id = 0;
+  {
+    std::lock_guard lock(mutex_);
+    id = next_id_++;
+    pending_.emplace(id, std::nullopt);
+  }
+  auto forget = [&] {
+    std::lock_guard lock(mutex_);
+    pending_.erase(id);
+  };
+  if (closed_.load()) {
+    forget();
+    return WaitEnd::closed;
+  }
+  if (auto sent = transport_.send(make_request(id, method, params)); !sent) {
+    send_error = sent.error().message;
+    forget();
+    return sent.error().code == Errc::timeout ? WaitEnd::timeout : WaitEnd::closed;
+  }
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    auto& slot = pending_.at(id);
+    if (slot.has_value()) {
+      reply = std::move(*slot);
+      pending_.erase(id);
+      return WaitEnd::replied;
+    }
+    if (closed_.load()) {
+      pending_.erase(id);
+      return WaitEnd::closed;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) {
+      pending_.erase(id);
+      return WaitEnd::timeout;
+    }
+    if (cancelled_ && cancelled_()) {
+      pending_.erase(id);
+      return WaitEnd::cancelled;
+    }
+    cv_.wait_for(lock, std::min<std::chrono::steady_clock::duration>(kWaitSlice, deadline - now));
+  }
+}
+
+Result<ServerHello> McpClient::initialize(std::chrono::milliseconds timeout) {
+  const nlohmann::json params = {
+      {"protocolVersion", kSupportedProtocolVersions.front()},
+      {"capabilities", nlohmann::json::object()},
+      {"clientInfo", {{"name", "mcpleak"}, {"version", "0.1.0"}}}};
+  Reply reply;
+  std::string send_error;
+  switch (roundtrip("initialize", params, timeout, reply, send_error)) {
+    case WaitEnd::replied: break;
+    case WaitEnd::timeout:
+      return Error(Errc::timeout, "no answer to initialize within " +
+                                      std::to_string(timeout.count() / 1000) + " s" +
+                                      (send_error.empty() ? "" : " (" + send_error + ")"));
+    case WaitEnd::closed:
+      return Error(Errc::server_exited, "server closed the connection before answering initialize" +
+                                            (send_error.empty() ? "" : " (" + send_error + ")"));
+    case WaitEnd::cancelled: return Error(Errc::io, "interrupted during initialize");
+  }
+  if (reply.is_error) return Error(Errc::protocol, "initialize failed: " + error_text(reply.payload));
+  ServerHello hello;
+  const auto& r = reply.payload;
+  if (!r.is_object() || !r.contains("protocolVersion") || !r["protocolVersion"].is_string()) {
+    return Error(Errc::protocol, "initialize result has no protocolVersion string");
+  }
+  hello.protocol_version = r["protocolVersion"].get<std::string>();
+  if (std::find(kSupportedProtocolVersions.begin(), kSupportedProtocolVersions.end(),
+                hello.protocol_version) == kSupportedProtocolVersions.end()) {
+    return Error(Errc::protocol, "server chose protocol version " + hello.protocol_version +
+                                     "; mcpleak speaks 2025-06-18, 2025-03-26 and 2024-11-05");
+  }
+  if (const auto info = r.find("serverInfo"); info != r.end() && info->is_object()) {
+    hello.name = info->value("name", "");
+    hello.version = info->value("version", "");
+  }
+  hello.capabilities = r.value("capabilities", nlohmann::json::object());
+  if (auto sent = transport_.send(make_notification("notifications/initialized", nullptr)); !sent) {
+    return Error(sent.error()).with("notifications/initialized");
+  }
+  return hello;
+}
+
+Result<std::vector<ToolInfo>> McpClient::list_tools(std::chrono::milliseconds timeout) {
+  std::vector<ToolInfo> tools;
+  nlohmann::json params = nlohmann::json::object();
+  // tools/list is paginated: follow nextCursor, bounded so a looping server cannot trap us.
+  for (int page = 0; page < 100; ++page) {
+    Reply reply;
+    std::string send_error;
+    const auto end = roundtrip("tools/list", params, timeout, reply, send_error);
+    if (end == WaitEnd::timeout) return Error(Errc::timeout, "no answer to tools/list");
+    if (end != WaitEnd::replied) return Error(Errc::server_exited, "connection closed during tools/list");
+    if (reply.is_error) return Error(Errc::protocol, "tools/list failed: " + error_text(reply.payload));
+    const auto& r = reply.payload;
+    if (!r.is_object() || !r.contains("tools") || !r["tools"].is_array()) {
+      return Error(Errc::protocol, "tools/list result has no tools array");
+    }
+    for (const auto& t : r["tools"]) {
+      if (t.is_object() && t.contains("name") && t["name"].is_string()) {
+        tools.push_back({t["name"].get<std::string>(), t.value("inputSchema", nlohmann::json())});
+      }
+    }
+    if (!r.contains("nextCursor") || !r["nextCursor"].is_string()) break;
+    params = {{"cursor", r["nextCursor"]}};
+  }
+  return tools;
+}
+
+Result<void> McpClient::ping(std::chrono::milliseconds timeout) {
+  Reply reply;
+  std::string send_error;
+  switch (roundtrip("ping", nlohmann::json::object(), timeout, reply, send_error)) {
+    case WaitEnd::replied: return {};
+    case WaitEnd::timeout: return Error(Errc::timeout, "no answer to ping");
+    default: return Error(Errc::server_exited, "connection closed during ping");
+  }
+}
+
+CallOutcome McpClient::call_tool(const std::string& name, const nlohmann::json& arguments,
+                                 std::chrono::milliseconds timeout) {
+  CallOutcome out;
+  const auto start = std::chrono::steady_clock::now();
+  Reply reply;
+  std::string send_error;
+  const auto end = roundtrip("tools/call", {{"name", name}, {"arguments", arguments}}, timeout,
+                             reply, send_error);
+  out.latency_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  switch (end) {
+    case WaitEnd::timeout:
+      out.timed_out = true;
+      out.error = send_error.empty()
+                      ? "timeout after " + std::to_string(timeout.count()) + " ms"
+                      : send_error;
+      return out;
+    case WaitEnd::closed:
+      out.server_gone = true;
+      out.error = "server closed the connection";
+      return out;
+    case WaitEnd::cancelled:
+      out.error = "interrupted";
+      return out;
+    case WaitEnd::replied: break;
+  }
+  out.response_bytes = reply.bytes;
+  if (reply.is_error) {
+    out.error = "error: " + error_text(reply.payload);
+    return out;
+  }
+  if (reply.payload.is_object() && reply.payload.value("isError", false)) {
+    out.error = "isError: " + tool_error_text(reply.payload);
+    out.result = std::move(reply.payload);
+    return out;
+  }
+  out.ok = true;
+  out.result = std::move(reply.payload);
+  return out;
+}
+
+}  // namespace mcpleak

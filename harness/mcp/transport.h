@@ -1,0 +1,27 @@
+// The seam between McpClient and how bytes reach the server (stdio now; HTTP later).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "harness/result.h"
+
+namespace mcpleak {
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  // Starts delivering incoming lines (from a reader thread) until the stream ends;
+  // on_closed is called once with the reason ("server closed stdout", "line too long").
+  virtual void start(std::function<void(std::string_view line)> on_line,
+                     std::function<void(std::string reason)> on_closed) = 0;
+  // Sends one message (no newline). Safe to call from any thread.
+  virtual Result<void> send(std::string_view message) = 0;
+  // Stops the reader threads and waits for them; no callback runs after it returns.
+  virtual void stop() = 0;
+  // Lines dropped for being longer than the cap.
+  virtual std::size_t oversized_lines() const = 0;
+};
+
+}  // namespace mcpleak

@@ -1,0 +1,424 @@
+#include "harness/runner/runner.h"
+
+#include <sys/utsname.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "harness/analysis/analysis.h"
+#include "harness/analysis/format.h"
+#include "harness/mcp/client.h"
+#include "harness/mcp/stdio_transport.h"
+#include "harness/model/serialize.h"
+#include "harness/process/child_group.h"
+#include "harness/process/stop_signal.h"
+#include "harness/runner/run_dir.h"
+#include "harness/sampler/sampler.h"
+#include "probes/probe.h"
+
+namespace mcpleak {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::duration;
+
+constexpr auto kIdleSlice = std::chrono::milliseconds(100);
+
+std::string platform_name() {
+  utsname u{};
+  ::uname(&u);
+#if defined(__APPLE__)
+  return std::string("macos-") + u.machine;
+#else
+  return std::string("linux-") + u.machine;
+#endif
+}
+
+std::string metric_name() {
+#if defined(__APPLE__)
+  return "phys_footprint";
+#else
+  return "RssAnon+VmSwap";
+#endif
+}
+
+// The first line of server.log, to quote when the server fails early.
+std::string first_log_line(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty()) return line.size() > 200 ? line.substr(0, 200) + "..." : line;
+  }
+  return {};
+}
+
+// Appends one CallRecord per line to calls.jsonl, flushed as written.
+class CallLog {
+ public:
+  explicit CallLog(const std::string& path) : out_(std::fopen(path.c_str(), "a")) {}
+  ~CallLog() {
+    if (out_) std::fclose(out_);
+  }
+  CallLog(const CallLog&) = delete;
+  CallLog& operator=(const CallLog&) = delete;
+  bool ok() const { return out_ != nullptr; }
+  void append(const CallRecord& c) {
+    if (!out_) return;
+    const std::string line = to_json_value(c).dump(-1, ' ', false,
+                                                   nlohmann::json::error_handler_t::replace) + "\n";
+    std::fputs(line.c_str(), out_);
+    std::fflush(out_);
+  }
+
+ private:
+  std::FILE* out_;
+};
+
+// Counters from a diagnostics tool's text result: a JSON object of numbers.
+std::map<std::string, double> parse_diagnostics(const nlohmann::json& result) {
+  std::map<std::string, double> out;
+  const auto content = result.find("content");
+  if (content == result.end() || !content->is_array()) return out;
+  for (const auto& item : *content) {
+    if (!item.is_object() || item.value("type", "") != "text") continue;
+    const auto j = nlohmann::json::parse(item.value("text", ""), nullptr, false);
+    if (!j.is_object()) continue;
+    for (const auto& [k, v] : j.items()) {
+      if (v.is_number()) out[k] = v.get<double>();
+    }
+  }
+  return out;
+}
+
+// Everything one run shares between the driving loop and the sampler's context callback.
+class Run {
+ public:
+  explicit Run(const RunOptions& o) : o_(o), progress_(o.progress, o.label) {}
+
+  Result<Report> execute();
+
+ private:
+  enum class Stop { none, interrupted, server_failed, decided, duration };
+
+  std::string path(const char* file) const { return (std::filesystem::path(o_.out_dir) / file).string(); }
+  double now_s() const { return duration<double>(Clock::now() - start_).count(); }
+  SampleContext context() {
+    std::lock_guard lock(mutex_);
+    return ctx_;
+  }
+  Stop check(McpClient& client, ChildGroup& group);
+  void maybe_diagnostics(McpClient& client);
+  void maybe_look();
+  void report_progress();
+  void record_call(const std::string& tool, double sent_s, const CallOutcome& c, bool scenario_call);
+  Stop run_phase(std::size_t index, std::optional<double> planned_s, McpClient& client, ChildGroup& group);
+  void fail(std::string why) {
+    if (!info_.server_failure) info_.server_failure = std::move(why);
+  }
+  Result<Report> finish(std::optional<ChildGroup>& group);
+
+  const RunOptions& o_;
+  ProgressPrinter progress_;
+  Clock::time_point start_ = Clock::now();
+  RunInfo info_;
+  std::mutex mutex_;
+  SampleContext ctx_;
+  std::unique_ptr<Probe> probe_ = make_footprint_probe();
+  std::unique_ptr<Sampler> sampler_;
+  std::unique_ptr<CallLog> calls_;
+  std::uint64_t ok_ = 0, failed_ = 0;
+  int consecutive_timeouts_ = 0;
+  double next_diag_s_ = 0;
+  double next_look_s_ = 0;
+  int look_index_ = 0;
+  std::string look_text_;
+  std::string phase_name_;
+  bool decided_ = false;
+  std::set<std::string> offered_tools_;
+};
+
+void Run::record_call(const std::string& tool, double sent_s, const CallOutcome& c, bool scenario_call) {
+  CallRecord rec;
+  rec.t_s = sent_s;
+  rec.tool = tool;
+  rec.latency_ms = c.latency_ms;
+  rec.ok = c.ok;
+  rec.error = c.error;
+  rec.response_bytes = c.response_bytes;
+  {
+    std::lock_guard lock(mutex_);
+    rec.phase = ctx_.phase;
+    if (scenario_call) ++ctx_.calls;
+  }
+  calls_->append(rec);
+  if (!scenario_call) return;
+  (c.ok ? ok_ : failed_)++;
+  consecutive_timeouts_ = c.timed_out ? consecutive_timeouts_ + 1 : 0;
+}
+
+Run::Stop Run::check(McpClient& client, ChildGroup& group) {
+  if (stop_requested()) {
+    info_.interrupted = true;
+    info_.warnings.push_back(std::string("interrupted by signal ") + std::to_string(stop_signal_number()) +
+                             "; verdict from the samples taken so far");
+    return Stop::interrupted;
+  }
+  if (auto status = group.poll()) {
+    fail("server exited during the run (" + status->describe() + ")");
+    return Stop::server_failed;
+  }
+  if (client.closed()) {
+    fail("server closed its stdout during the run: " + client.closed_reason());
+    return Stop::server_failed;
+  }
+  if (sampler_->root_gone()) {
+    fail("server process disappeared during the run");
+    return Stop::server_failed;
+  }
+  if (consecutive_timeouts_ >= o_.hung_after_timeouts) {
+    fail("server hung: " + std::to_string(consecutive_timeouts_) + " calls in a row got no answer within " +
+         std::to_string(o_.call_timeout.count() / 1000) + " s");
+    return Stop::server_failed;
+  }
+  return Stop::none;
+}
+
+void Run::maybe_diagnostics(McpClient& client) {
+  const auto& spec = o_.scenario.diagnostics;
+  if (!spec || !offered_tools_.contains(spec->tool) || now_s() < next_diag_s_) return;
+  next_diag_s_ = now_s() + spec->every_s;
+  const double sent = now_s();
+  CallOutcome c = client.call_tool(spec->tool, nlohmann::json::object(), o_.call_timeout);
+  record_call(spec->tool, sent, c, false);
+  if (c.ok) {
+    auto counters = parse_diagnostics(c.result);
+    std::lock_guard lock(mutex_);
+    ctx_.diagnostics = std::move(counters);
+  }
+}
+
+void Run::maybe_look() {
+  const double t = now_s();
+  const double first = o_.warmup_s + o_.min_duration_s;
+  if (t < first || t < next_look_s_) return;
+  next_look_s_ = std::max(t, first) + o_.look_every_s;
+  const auto samples = sampler_->light_samples();
+  info_.elapsed_s = t;
+  const Look look = sequential_look(samples, info_, ++look_index_);
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "slope %s (CI %s)", analysis::format_rate(look.bytes_per_min).c_str(),
+                analysis::format_interval(look.ci_bytes_per_min.lo, look.ci_bytes_per_min.hi).c_str());
+  look_text_ = buf;
+  if (look.decided && o_.early_stop && !decided_) {
+    decided_ = true;
+    info_.stopped_early_at_s = t;
+    look_text_ += std::string(" -> ") + verdict_name(*look.decided);
+  }
+}
+
+void Run::report_progress() {
+  ProgressState s;
+  s.elapsed_s = now_s();
+  s.planned_s = o_.duration_s;
+  s.calls_ok = ok_;
+  s.calls_failed = failed_;
+  s.phase = phase_name_;
+  s.look = look_text_;
+  if (auto latest = sampler_->latest()) s.footprint_bytes = latest->tree.footprint_bytes;
+  progress_.update(s);
+}
+
+Run::Stop Run::run_phase(std::size_t index, std::optional<double> planned_s, McpClient& client,
+                         ChildGroup& group) {
+  const Phase& phase = o_.scenario.phases[index];
+  const double phase_start = now_s();
+  {
+    std::lock_guard lock(mutex_);
+    ctx_.phase = static_cast<int>(index);
+  }
+  phase_name_ = phase.name;
+  info_.phases.push_back({phase.name, phase.idle, phase_start, phase_start});
+  double rate = o_.rate_override.value_or(phase.rate_per_s.value_or(o_.scenario.rate_per_s.value_or(kDefaultRatePerS)));
+  const double interval_s = rate > 0 ? 1.0 / rate : 0;
+  double next_call_s = phase_start;
+  std::uint64_t calls_in_phase = 0;
+  std::size_t step = 0;
+  Stop stop = Stop::none;
+  // After an early decision the trailing idle phase still runs, briefly, to measure
+  // what the server retains; call phases end at once.
+  auto phase_over = [&] {
+    const double elapsed = now_s() - phase_start;
+    if (decided_ && !phase.idle) return true;
+    if (decided_ && phase.idle && elapsed >= o_.idle_tail_after_stop_s) return true;
+    if (now_s() >= o_.duration_s && !phase.idle) return true;
+    if (phase.calls) return calls_in_phase >= *phase.calls;
+    return planned_s && elapsed >= *planned_s;
+  };
+  while (!phase_over()) {
+    if ((stop = check(client, group)) != Stop::none) break;
+    maybe_diagnostics(client);
+    maybe_look();
+    report_progress();
+    if (phase.idle || now_s() < next_call_s) {
+      const double wait_s = phase.idle ? 0.1 : std::min(0.1, next_call_s - now_s());
+      std::this_thread::sleep_for(duration<double>(std::max(0.0, wait_s)));
+      continue;
+    }
+    const Step& s = phase.steps[step++ % phase.steps.size()];
+    const double sent = now_s();
+    CallOutcome c = client.call_tool(s.tool, s.args, o_.call_timeout);
+    record_call(s.tool, sent, c, true);
+    ++calls_in_phase;
+    // A slow call does not cause a burst of catch-up calls afterwards.
+    next_call_s = std::max(next_call_s + interval_s, now_s() - interval_s);
+  }
+  info_.phases.back().end_s = now_s();
+  return stop;
+}
+
+Result<Report> Run::finish(std::optional<ChildGroup>& group) {
+  if (sampler_) {
+    sampler_->stop();
+    for (pid_t p : sampler_->pids_seen()) info_.server_pids.push_back(p);
+    if (auto e = sampler_->write_error()) info_.warnings.push_back("samples.jsonl: " + e->describe());
+    if (sampler_->missed_ticks() > 0) {
+      info_.warnings.push_back("sampler missed " + std::to_string(sampler_->missed_ticks()) +
+                               " ticks (machine busy); analysis uses real timestamps");
+    }
+  }
+  if (group) {
+    group->terminate(std::chrono::seconds(2));
+    group.reset();
+  }
+  info_.elapsed_s = now_s();
+  progress_.finish();
+  if (auto w = write_run_info(o_.out_dir, info_); !w) return w.error();
+  return analyse_and_write_reports(o_.out_dir);
+}
+
+Result<Report> Run::execute() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(o_.out_dir, ec);
+  if (ec) return Error(Errc::usage, "cannot create output folder: " + ec.message()).with(o_.out_dir);
+  calls_ = std::make_unique<CallLog>(path("calls.jsonl"));
+  if (!calls_->ok()) {
+    return Error(Errc::usage, std::string("cannot write: ") + std::strerror(errno)).with(path("calls.jsonl"));
+  }
+  info_.scenario = o_.scenario.name;
+  info_.server_command = o_.server_command;
+  info_.budget_bytes_per_min = o_.budget_bytes_per_min;
+  info_.warmup_s = o_.warmup_s;
+  info_.min_duration_s = o_.min_duration_s;
+  info_.early_stop = o_.early_stop;
+  info_.platform = platform_name();
+  info_.metric = metric_name();
+  // Written first so that even a run killed at once leaves a readable folder.
+  if (auto w = write_run_info(o_.out_dir, info_); !w) return Error(w.error().code == Errc::io ? Errc::usage : w.error().code, w.error().message);
+
+  std::optional<ChildGroup> group;
+  ChildPipes pipes;
+  start_ = Clock::now();
+  auto spawned = ChildGroup::spawn(o_.server_command, pipes);
+  if (!spawned) {
+    fail("would not start: " + spawned.error().describe());
+    return finish(group);
+  }
+  group.emplace(std::move(*spawned));
+  StdioTransport transport(std::move(pipes), {path("server.log")});
+  McpClient client(transport, [] { return stop_requested(); });
+
+  sampler_ = std::make_unique<Sampler>(*probe_, group->leader(), start_,
+                                       SamplerOptions{o_.sample_period, path("samples.jsonl")},
+                                       [this] { return context(); });
+  if (auto started = sampler_->start(); !started) return Error(Errc::usage, started.error().describe());
+
+  auto hello = client.initialize(o_.init_timeout);
+  if (!hello) {
+    if (stop_requested()) {
+      info_.interrupted = true;
+    } else {
+      std::string why = "would not initialize: " + hello.error().message;
+      if (auto status = group->poll()) why += " (server " + status->describe() + ")";
+      const auto junk = client.counters();
+      if (junk.non_json_lines > 0) {
+        why += "; " + std::to_string(junk.non_json_lines) + " non-JSON lines on stdout, first: '" +
+               junk.junk_examples.front() + "'";
+      }
+      if (auto line = first_log_line(path("server.log")); !line.empty()) why += "; server.log: " + line;
+      fail(why);
+    }
+    return finish(group);
+  }
+  info_.server_name = hello->name + (hello->version.empty() ? "" : " " + hello->version);
+  info_.protocol_version = hello->protocol_version;
+
+  if (auto tools = client.list_tools(o_.call_timeout)) {
+    for (const auto& t : *tools) offered_tools_.insert(t.name);
+    std::string missing;
+    for (const auto& phase : o_.scenario.phases) {
+      for (const auto& step : phase.steps) {
+        if (!offered_tools_.contains(step.tool) && missing.find(step.tool) == std::string::npos) {
+          missing += (missing.empty() ? "" : ", ") + step.tool;
+        }
+      }
+    }
+    if (!missing.empty()) {
+      std::string offered;
+      for (const auto& t : offered_tools_) offered += (offered.empty() ? "" : ", ") + t;
+      (void)finish(group);
+      return Error(Errc::usage, "server offers no tool " + missing + " (it offers: " +
+                                    (offered.empty() ? "none" : offered) + ")")
+          .with("scenario " + o_.scenario.name);
+    }
+    if (o_.scenario.diagnostics && !offered_tools_.contains(o_.scenario.diagnostics->tool)) {
+      info_.warnings.push_back("diagnostics tool " + o_.scenario.diagnostics->tool +
+                               " not offered by the server; counters not sampled");
+    }
+  } else if (client.closed() || group->poll()) {
+    fail("server exited after initialize: " + tools.error().message);
+    return finish(group);
+  } else {
+    info_.warnings.push_back("tools/list failed (" + tools.error().message + "); tools not checked");
+    for (const auto& phase : o_.scenario.phases)
+      for (const auto& step : phase.steps) offered_tools_.insert(step.tool);
+  }
+
+  const auto lengths = plan_phase_lengths(o_.scenario, o_.duration_s);
+  for (std::size_t i = 0; i < o_.scenario.phases.size(); ++i) {
+    const Stop stop = run_phase(i, lengths[i], client, *group);
+    if (stop == Stop::interrupted || stop == Stop::server_failed) break;
+  }
+  const auto counters = client.counters();
+  info_.non_json_lines = counters.non_json_lines;
+  if (counters.non_json_lines > 0) {
+    info_.warnings.push_back(std::to_string(counters.non_json_lines) +
+                             " non-JSON lines on the server's stdout were skipped (first: '" +
+                             counters.junk_examples.front() + "'); MCP servers must log to stderr");
+  }
+  if (counters.unmatched_responses > 0) {
+    info_.warnings.push_back(std::to_string(counters.unmatched_responses) +
+                             " responses matched no pending request (late, duplicate or wrong id)");
+  }
+  if (transport.oversized_lines() > 0) {
+    info_.warnings.push_back(std::to_string(transport.oversized_lines()) +
+                             " stdout lines longer than the line cap were dropped");
+  }
+  return finish(group);
+}
+
+}  // namespace
+
+Result<Report> run_scenario(const RunOptions& options) {
+  Run run(options);
+  return run.execute();
+}
+
+}  // namespace mcpleak

@@ -1,0 +1,49 @@
+// The runner: spawns the server, drives a scenario through McpClient while the sampler
+// records the tree's footprint, looks at the evidence at intervals to stop early, and
+// leaves a run folder (run.json, samples.jsonl, calls.jsonl, server.log) that
+// run_dir.h turns into reports. Every exit path leaves the folder complete.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/model/report.h"
+#include "harness/result.h"
+#include "harness/runner/progress.h"
+#include "harness/runner/scenario.h"
+
+namespace mcpleak {
+
+struct RunOptions {
+  Scenario scenario;
+  std::vector<std::string> server_command;
+  std::string out_dir;
+  double duration_s = 600;
+  double min_duration_s = 30;
+  double warmup_s = 5;
+  double budget_bytes_per_min = 1e6;
+  std::optional<double> rate_override;         // --rate: every call phase at this rate
+  bool early_stop = true;
+  std::chrono::milliseconds call_timeout{30000};
+  std::chrono::milliseconds init_timeout{30000};
+  std::chrono::milliseconds sample_period{250};
+  double look_every_s = 5;                      // interim looks for early stop
+  double idle_tail_after_stop_s = 20;           // idle phase kept after an early decision
+  int hung_after_timeouts = 3;                  // consecutive timeouts => server hung
+  ProgressPrinter::Mode progress = ProgressPrinter::Mode::plain;
+  std::string label;                            // prefix for progress lines ("base", "candidate")
+};
+
+// Runs one scenario against one server and writes the run folder and its reports.
+// Returns the Report (verdict server-failed when the server would not start, crashed,
+// hung or broke the protocol). Errc::usage for problems that are the user's to fix
+// (out dir not writable, a scenario tool the server does not offer); the samples taken
+// so far are on disk even then.
+Result<Report> run_scenario(const RunOptions& options);
+
+// The default calls per second when neither scenario nor --rate gives one.
+inline constexpr double kDefaultRatePerS = 5;
+
+}  // namespace mcpleak

@@ -1,0 +1,73 @@
+// Scenarios: named phases of tool calls (or idleness) that the runner replays.
+// Loading is pure: text and variables in, a validated Scenario or an Errc::usage error
+// that names the file, the JSON path and what was expected.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/result.h"
+
+namespace mcpleak {
+
+struct Step {
+  std::string tool;
+  nlohmann::json args = nlohmann::json::object();  // variables already substituted
+};
+
+struct Phase {
+  std::string name;
+  bool idle = false;                    // no calls: measures time-driven growth / retention
+  std::vector<Step> steps;              // cycled in order
+  std::optional<double> rate_per_s;     // calls per second; 0 = back to back
+  std::optional<double> duration_s;     // fixed length
+  std::optional<std::uint64_t> calls;   // or a fixed number of calls
+  std::optional<double> share;          // or this share of the run's --duration
+};
+
+struct DiagnosticsSpec {
+  std::string tool;                     // e.g. "Diagnostics"; its text result is JSON counters
+  double every_s = 5;
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::string source;                   // file path, or "--tool NAME"
+  std::vector<Phase> phases;
+  std::optional<DiagnosticsSpec> diagnostics;
+  // Defaults the command line may override.
+  std::optional<double> duration_s;
+  std::optional<double> budget_bytes_per_min;
+  std::optional<double> min_duration_s;
+  std::optional<double> warmup_s;
+  std::optional<double> rate_per_s;
+};
+
+// Parses a scenario file's text. `vars` (from --var) override the file's "vars".
+// `source` names the file in error messages.
+Result<Scenario> parse_scenario(std::string_view text, const std::string& source,
+                                const std::map<std::string, std::string>& vars);
+
+// The scenario behind `--tool NAME --args JSON`: that call looped, then a short idle
+// tail that shows whether memory is retained.
+Scenario tool_loop_scenario(const std::string& tool, const nlohmann::json& args);
+
+// A scenario name ("snapshot-loop") or path ("./my.json") to a file path: a path that
+// exists is used as is; a name is looked up as NAME.json in each of `dirs` in order.
+// Errc::usage listing where it looked.
+Result<std::string> find_scenario_file(const std::string& name_or_path,
+                                       const std::vector<std::string>& dirs);
+
+// Each phase's planned length in seconds for a run of `total_s`: fixed durations as
+// given, shares of the total, and phases with neither split what remains equally.
+// Call-count phases get no planned length (empty).
+std::vector<std::optional<double>> plan_phase_lengths(const Scenario& s, double total_s);
+
+}  // namespace mcpleak

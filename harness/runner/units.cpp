@@ -1,0 +1,66 @@
+#include "harness/runner/units.h"
+
+#include <charconv>
+#include <string>
+
+namespace mcpleak {
+namespace {
+
+// Splits "12.5MB" into 12.5 and "MB"; false when there is no leading number.
+bool split_number(std::string_view text, double& number, std::string_view& unit) {
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  // from_chars for double is missing from older libc++; parse by hand via std::stod.
+  std::size_t used = 0;
+  try {
+    number = std::stod(std::string(text), &used);
+  } catch (const std::exception&) {
+    return false;
+  }
+  unit = text.substr(used);
+  while (!unit.empty() && unit.front() == ' ') unit.remove_prefix(1);
+  return number >= 0 && number == number;  // rejects negatives and NaN
+}
+
+}  // namespace
+
+Result<double> parse_duration_s(std::string_view text) {
+  double n = 0;
+  std::string_view unit;
+  if (!split_number(text, n, unit)) {
+    return Error(Errc::usage, "'" + std::string(text) + "' is not a duration (try 30s, 10m, 1h)");
+  }
+  if (unit.empty() || unit == "s" || unit == "sec") return n;
+  if (unit == "ms") return n / 1000.0;
+  if (unit == "m" || unit == "min") return n * 60.0;
+  if (unit == "h") return n * 3600.0;
+  return Error(Errc::usage, "'" + std::string(text) + "': unknown time unit '" + std::string(unit) +
+                                "' (use ms, s, m or h)");
+}
+
+Result<double> parse_budget_bytes_per_min(std::string_view text) {
+  const auto slash = text.find('/');
+  const std::string_view amount = text.substr(0, slash);
+  const std::string_view per = slash == std::string_view::npos ? "min" : text.substr(slash + 1);
+  double n = 0;
+  std::string_view unit;
+  const std::string bad = "'" + std::string(text) + "' is not a budget (try 1MB/min, 500KB/min, 10MiB/min)";
+  if (!split_number(amount, n, unit)) return Error(Errc::usage, bad);
+  double scale = 0;
+  if (unit == "B" || unit.empty()) scale = 1;
+  else if (unit == "KB" || unit == "kB") scale = 1e3;
+  else if (unit == "MB") scale = 1e6;
+  else if (unit == "GB") scale = 1e9;
+  else if (unit == "KiB") scale = 1024.0;
+  else if (unit == "MiB") scale = 1024.0 * 1024;
+  else if (unit == "GiB") scale = 1024.0 * 1024 * 1024;
+  else return Error(Errc::usage, bad + ": unknown size unit '" + std::string(unit) + "'");
+  double per_min = 0;
+  if (per == "min" || per == "m") per_min = 1;
+  else if (per == "s" || per == "sec") per_min = 60;
+  else if (per == "h") per_min = 1.0 / 60;
+  else return Error(Errc::usage, bad + ": unknown time unit '" + std::string(per) + "'");
+  return n * scale * per_min;
+}
+
+}  // namespace mcpleak

@@ -1,0 +1,17 @@
+// Parsing of the human units on the command line and in scenarios: durations ("10m",
+// "30s", "500ms", "1h", bare numbers are seconds) and rates of growth ("1MB/min",
+// "500KB/min", "10MiB/min", "2MB/s"). KB/MB/GB are powers of 1000, KiB/MiB/GiB of 1024.
+#pragma once
+
+#include <string_view>
+
+#include "harness/result.h"
+
+namespace mcpleak {
+
+// Seconds. Errc::usage naming the text when it is not a non-negative duration.
+Result<double> parse_duration_s(std::string_view text);
+// Bytes per minute. Errc::usage when malformed.
+Result<double> parse_budget_bytes_per_min(std::string_view text);
+
+}  // namespace mcpleak

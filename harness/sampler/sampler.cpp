@@ -1,0 +1,123 @@
+#include "harness/sampler/sampler.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include "harness/model/serialize.h"
+
+namespace mcpleak {
+
+Sampler::Sampler(Probe& probe, pid_t root, Clock::time_point run_start, SamplerOptions options,
+                 std::function<SampleContext()> context)
+    : probe_(probe),
+      root_(root),
+      run_start_(run_start),
+      options_(std::move(options)),
+      context_(std::move(context)) {}
+
+Sampler::~Sampler() {
+  stop();
+  if (out_) std::fclose(out_);
+}
+
+Result<void> Sampler::start() {
+  out_ = std::fopen(options_.samples_path.c_str(), "a");
+  if (!out_) {
+    return Error(Errc::io, std::string("cannot open for writing: ") + std::strerror(errno))
+        .with(options_.samples_path);
+  }
+  thread_ = std::thread([this] { loop(); });
+  return {};
+}
+
+void Sampler::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ && !thread_.joinable()) return;
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) {
+    thread_.join();
+    if (!root_gone_.load()) take_sample();  // the end state belongs in the record
+  }
+}
+
+void Sampler::loop() {
+  // Ticks sit on a fixed grid from the start; a slow sample skips the ticks it
+  // overran instead of bunching samples together.
+  auto next = Clock::now();
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    lock.unlock();
+    take_sample();
+    lock.lock();
+    if (root_gone_.load()) break;
+    next += options_.period;
+    const auto now = Clock::now();
+    if (next <= now) {
+      const auto behind = (now - next) / options_.period + 1;
+      missed_ticks_ += static_cast<std::uint64_t>(behind);
+      next += behind * options_.period;
+    }
+    wake_.wait_until(lock, next, [this] { return stopping_; });
+  }
+}
+
+void Sampler::take_sample() {
+  auto tree = sample_tree(probe_, root_);
+  const auto taken = Clock::now();
+  if (!tree) {
+    root_gone_.store(true);
+    return;
+  }
+  Sample s;
+  s.t_s = std::chrono::duration<double>(taken - run_start_).count();
+  const SampleContext ctx = context_ ? context_() : SampleContext{};
+  s.calls = ctx.calls;
+  s.sessions = ctx.sessions;
+  s.phase = ctx.phase;
+  s.diagnostics = ctx.diagnostics;
+  s.tree = std::move(*tree);
+  const std::string line = to_json_value(s).dump() + "\n";
+
+  std::lock_guard lock(mutex_);
+  if (out_ && !write_error_) {
+    if (std::fputs(line.c_str(), out_) < 0 || std::fflush(out_) != 0) {
+      write_error_ = Error(Errc::io, std::string("write failed: ") + std::strerror(errno))
+                         .with(options_.samples_path);
+    }
+  }
+  for (const auto& p : s.tree.pids) pids_seen_.insert(p.pid);
+  s.tree.pids.clear();
+  s.tree.pids.shrink_to_fit();
+  light_.push_back(std::move(s));
+}
+
+std::vector<Sample> Sampler::light_samples() const {
+  std::lock_guard lock(mutex_);
+  return light_;
+}
+
+std::size_t Sampler::count() const {
+  std::lock_guard lock(mutex_);
+  return light_.size();
+}
+
+std::vector<pid_t> Sampler::pids_seen() const {
+  std::lock_guard lock(mutex_);
+  return {pids_seen_.begin(), pids_seen_.end()};
+}
+
+std::optional<Error> Sampler::write_error() const {
+  std::lock_guard lock(mutex_);
+  return write_error_;
+}
+
+std::optional<Sample> Sampler::latest() const {
+  std::lock_guard lock(mutex_);
+  if (light_.empty()) return std::nullopt;
+  return light_.back();
+}
+
+}  // namespace mcpleak

@@ -1,0 +1,88 @@
+// The sampler thread: samples the server's process tree at a fixed cadence, independent
+// of tool-call latency, and appends each sample to samples.jsonl as soon as it is taken
+// (flushed), so a killed run keeps its data.
+#pragma once
+
+#include <sys/types.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "harness/model/sample.h"
+#include "harness/result.h"
+#include "probes/probe.h"
+
+namespace mcpleak {
+
+// What the runner knows at the instant of a sample; read under the runner's own lock.
+struct SampleContext {
+  std::uint64_t calls = 0;
+  std::uint64_t sessions = 0;
+  int phase = 0;
+  std::map<std::string, double> diagnostics;
+};
+
+struct SamplerOptions {
+  std::chrono::milliseconds period{250};   // 4 Hz
+  std::string samples_path;                // samples.jsonl; appended and flushed per sample
+};
+
+class Sampler {
+ public:
+  using Clock = std::chrono::steady_clock;
+  // `run_start` is t = 0 of the run's timeline; `context` is called once per tick.
+  Sampler(Probe& probe, pid_t root, Clock::time_point run_start, SamplerOptions options,
+          std::function<SampleContext()> context);
+  ~Sampler();
+  Sampler(const Sampler&) = delete;
+  Sampler& operator=(const Sampler&) = delete;
+
+  // Errc::io when samples.jsonl cannot be opened.
+  Result<void> start();
+  // Takes one last sample (when the root is still alive), then stops and joins.
+  void stop();
+
+  // Samples so far without per-pid detail (for interim looks; bounded memory).
+  std::vector<Sample> light_samples() const;
+  std::size_t count() const;
+  std::uint64_t missed_ticks() const { return missed_ticks_.load(); }
+  std::vector<pid_t> pids_seen() const;
+  // Set once the root pid could no longer be sampled (it exited).
+  bool root_gone() const { return root_gone_.load(); }
+  std::optional<Error> write_error() const;
+  // The latest sample (light), if any.
+  std::optional<Sample> latest() const;
+
+ private:
+  void loop();
+  void take_sample();
+
+  Probe& probe_;
+  pid_t root_;
+  Clock::time_point run_start_;
+  SamplerOptions options_;
+  std::function<SampleContext()> context_;
+  std::FILE* out_ = nullptr;
+  std::thread thread_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::vector<Sample> light_;
+  std::set<pid_t> pids_seen_;
+  std::optional<Error> write_error_;
+  std::atomic<bool> root_gone_{false};
+  std::atomic<std::uint64_t> missed_ticks_{0};
+};
+
+}  // namespace mcpleak
