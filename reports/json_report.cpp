@@ -1,0 +1,99 @@
+// write_json(): report.json, schema mcpleak.report/1. The field names are a contract
+// (DESIGN.md, read by CI scripts and `mcpleak compare`): add fields, never rename.
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
+#include "reports/escape.h"
+#include "reports/report.h"
+
+namespace mcpleak {
+namespace {
+
+using nlohmann::json;
+
+template <class T>
+json or_null(const std::optional<T>& value) {
+  return value ? json(*value) : json(nullptr);
+}
+
+json string_list(const std::vector<std::string>& items) {
+  json out = json::array();
+  for (const auto& s : items) out.push_back(s);
+  return out;
+}
+
+json phases_json(const std::vector<PhaseInfo>& phases) {
+  json out = json::array();
+  for (const auto& p : phases) {
+    out.push_back({{"name", p.name}, {"idle", p.idle}, {"start_s", p.start_s}, {"end_s", p.end_s}});
+  }
+  return out;
+}
+
+}  // namespace
+
+void write_json(const Report& r, std::ostream& out) {
+  const RunInfo& run = r.run;
+  json pids = json::array();
+  for (pid_t pid : run.server_pids) pids.push_back(pid);
+
+  json doc = {
+      {"schema", "mcpleak.report/1"},
+      {"verdict", verdict_name(r.verdict)},
+      {"exit_code", verdict_exit_code(r.verdict)},
+      {"reason", r.reason},
+      {"verdict_line", verdict_line(r)},
+      {"metric", run.metric},
+      {"platform", run.platform},
+      {"scenario", run.scenario},
+      {"budget_bytes_per_min", run.budget_bytes_per_min},
+      {"growth",
+       {{"bytes_per_min", r.growth.bytes_per_min},
+        {"ci95_bytes_per_min", {r.growth.ci95_bytes_per_min.lo, r.growth.ci95_bytes_per_min.hi}},
+        {"bytes_per_call", or_null(r.growth.bytes_per_call)},
+        {"bytes_per_session", or_null(r.growth.bytes_per_session)},
+        {"driver", r.growth.driver}}},
+      {"idle", {{"bytes_per_min", or_null(r.idle.bytes_per_min)}}},
+      {"retained_bytes", or_null(r.retained_bytes)},
+      {"rss", {{"bytes_per_min", r.rss.bytes_per_min}}},
+      {"rss_diverges", r.rss_diverges},
+      {"footprint",
+       {{"start_bytes", r.footprint.start_bytes},
+        {"end_bytes", r.footprint.end_bytes},
+        {"peak_bytes", r.footprint.peak_bytes},
+        {"rss_start_bytes", r.footprint.rss_start_bytes},
+        {"rss_end_bytes", r.footprint.rss_end_bytes}}},
+      {"calls",
+       {{"ok", r.calls.ok},
+        {"failed", r.calls.failed},
+        {"p50_ms", or_null(r.calls.p50_ms)},
+        {"p99_ms", or_null(r.calls.p99_ms)}}},
+      {"elapsed_s", run.elapsed_s},
+      {"verdict_at_s", or_null(r.verdict_at_s)},
+      {"stopped_early_at_s", or_null(run.stopped_early_at_s)},
+      {"interrupted", run.interrupted},
+      {"warmup_s", run.warmup_s},
+      {"min_duration_s", run.min_duration_s},
+      {"early_stop", run.early_stop},
+      {"samples", r.samples},
+      {"server",
+       {{"command", string_list(run.server_command)},
+        {"pids", pids},
+        {"name", run.server_name},
+        {"transport", run.transport},
+        {"failure", or_null(run.server_failure)}}},
+      {"protocol_version", run.protocol_version},
+      {"non_json_lines", run.non_json_lines},
+      {"phases", phases_json(run.phases)},
+      {"diagnostics",
+       {{"per_min", json(r.diagnostics_per_min)}, {"end", json(r.diagnostics_end)}}},
+      {"regions", {{"growth_bytes", json(r.region_growth_bytes)}}},
+      {"warnings", string_list(r.warnings)},
+  };
+  // Server strings may be any bytes; nlohmann throws on invalid UTF-8 unless told to
+  // replace, and a report must be written whatever the server printed.
+  out << doc.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
+}
+
+}  // namespace mcpleak

@@ -1,0 +1,81 @@
+// write_markdown_summary(): summary.md for people and $GITHUB_STEP_SUMMARY. Every string
+// that came from the server or the scenario goes through markdown_escape.
+#include <map>
+#include <optional>
+#include <utility>
+
+#include "reports/escape.h"
+#include "reports/report.h"
+#include "reports/summary_rows.h"
+#include "reports/units.h"
+
+namespace mcpleak {
+namespace {
+
+using reports::markdown_escape;
+
+void rows_table(const std::vector<reports::SummaryRow>& rows, std::string_view heading,
+                std::ostream& out) {
+  out << "| " << heading << " | value |\n|---|---|\n";
+  for (const auto& row : rows) {
+    out << "| " << row.label << " | " << markdown_escape(row.value) << " |\n";
+  }
+}
+
+void phases_table(const Report& r, std::ostream& out) {
+  if (r.run.phases.empty()) return;
+  out << "\n| phase | kind | start | end |\n|---|---|---|---|\n";
+  for (const auto& p : r.run.phases) {
+    out << "| " << markdown_escape(p.name) << " | " << (p.idle ? "idle" : "calls") << " | "
+        << reports::format_duration(p.start_s) << " | " << reports::format_duration(p.end_s)
+        << " |\n";
+  }
+}
+
+void diagnostics_table(const Report& r, std::ostream& out) {
+  if (r.diagnostics_per_min.empty() && r.diagnostics_end.empty()) return;
+  out << "\n### Diagnostics counters\n\n| counter | growth per min | at end |\n|---|---|---|\n";
+  // Union of both maps: a counter may have an end value but too few readings for a slope.
+  std::map<std::string, std::pair<std::optional<double>, std::optional<double>>> rows;
+  for (const auto& [name, v] : r.diagnostics_per_min) rows[name].first = v;
+  for (const auto& [name, v] : r.diagnostics_end) rows[name].second = v;
+  for (const auto& [name, v] : rows) {
+    out << "| " << markdown_escape(name) << " | "
+        << (v.first ? reports::format_signed_number(*v.first) : "n/a") << " | "
+        << (v.second ? reports::format_number_trimmed(*v.second) : "n/a") << " |\n";
+  }
+}
+
+void regions_table(const Report& r, std::ostream& out) {
+  if (r.region_growth_bytes.empty()) return;
+  out << "\n### Region growth\n\n| region | growth |\n|---|---|\n";
+  for (const auto& [name, bytes] : r.region_growth_bytes) {
+    out << "| " << markdown_escape(name) << " | " << reports::format_signed_bytes(bytes) << " |\n";
+  }
+}
+
+}  // namespace
+
+void write_markdown_summary(const Report& r, std::ostream& out) {
+  // The verdict word is ours and bold; the rest is escaped (a server failure is the
+  // server's own text).
+  const std::string line = verdict_line(r);
+  const auto colon = line.find(':');
+  out << "**" << line.substr(0, colon) << "**" << markdown_escape(line.substr(colon)) << "\n\n";
+  if (!r.reason.empty()) out << markdown_escape(r.reason) << "\n\n";
+  if (r.rss_diverges) {
+    out << "> [!WARNING]\n> " << markdown_escape(reports::divergence_warning(r)) << "\n\n";
+  }
+  rows_table(reports::summary_rows(r), "measure", out);
+  if (!r.warnings.empty()) {
+    out << "\n### Warnings\n\n";
+    for (const auto& w : r.warnings) out << "- " << markdown_escape(w) << "\n";
+  }
+  diagnostics_table(r, out);
+  regions_table(r, out);
+  out << "\n";
+  rows_table(reports::run_rows(r.run), "run", out);
+  phases_table(r, out);
+}
+
+}  // namespace mcpleak

@@ -1,0 +1,118 @@
+#include "reports/summary_rows.h"
+
+#include <cctype>
+#include <string_view>
+
+#include "reports/units.h"
+
+namespace mcpleak::reports {
+namespace {
+
+std::string optional_ms(const std::optional<double>& ms) { return ms ? format_ms(*ms) : "n/a"; }
+
+std::string bytes(std::uint64_t b) { return format_bytes(static_cast<double>(b)); }
+
+bool shell_safe(const std::string& arg) {
+  if (arg.empty()) return false;
+  constexpr std::string_view safe_punctuation = "_@%+=:,./-";
+  for (unsigned char c : arg) {
+    const bool safe = std::isalnum(c) || c >= 0x80 ||
+                      safe_punctuation.find(static_cast<char>(c)) != std::string_view::npos;
+    if (!safe) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string command_line(const std::vector<std::string>& argv) {
+  std::string out;
+  for (const auto& arg : argv) {
+    if (!out.empty()) out += ' ';
+    if (shell_safe(arg)) {
+      out += arg;
+      continue;
+    }
+    out += '\'';
+    for (char c : arg) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    out += '\'';
+  }
+  return out;
+}
+
+std::string one_line(std::string text) {
+  for (char& c : text) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  return text;
+}
+
+std::string format_signed_number(double value) {
+  std::string text = format_number_trimmed(value);
+  if (text != "0" && text[0] != '-' && text != "n/a") text = "+" + text;
+  return text;
+}
+
+std::vector<SummaryRow> summary_rows(const Report& r) {
+  const auto& f = r.footprint;
+  std::vector<SummaryRow> rows;
+  rows.push_back({"footprint start / end / peak",
+                  bytes(f.start_bytes) + " / " + bytes(f.end_bytes) + " / " + bytes(f.peak_bytes)});
+  rows.push_back({"RSS start / end", bytes(f.rss_start_bytes) + " / " + bytes(f.rss_end_bytes)});
+  rows.push_back({"footprint slope", format_signed_bytes(r.growth.bytes_per_min) + "/min (95% CI " +
+                                         format_signed_bytes(r.growth.ci95_bytes_per_min.lo) + " to " +
+                                         format_signed_bytes(r.growth.ci95_bytes_per_min.hi) + ")"});
+  rows.push_back({"budget", format_bytes(r.run.budget_bytes_per_min) + "/min"});
+  if (r.idle.bytes_per_min) {
+    rows.push_back({"idle slope", format_signed_bytes(*r.idle.bytes_per_min) + "/min"});
+  }
+  rows.push_back({"RSS slope", format_signed_bytes(r.rss.bytes_per_min) + "/min"});
+  if (r.growth.bytes_per_call) {
+    rows.push_back({"growth per call", format_signed_bytes(*r.growth.bytes_per_call)});
+  }
+  if (r.growth.bytes_per_session) {
+    rows.push_back({"growth per session", format_signed_bytes(*r.growth.bytes_per_session)});
+  }
+  if (!r.growth.driver.empty()) rows.push_back({"growth driven by", r.growth.driver});
+  if (r.retained_bytes) rows.push_back({"retained after idle", format_bytes(*r.retained_bytes)});
+  rows.push_back({"calls ok / failed",
+                  std::to_string(r.calls.ok) + " / " + std::to_string(r.calls.failed)});
+  rows.push_back({"latency p50 / p99", optional_ms(r.calls.p50_ms) + " / " + optional_ms(r.calls.p99_ms)});
+  std::string duration = format_duration(r.run.elapsed_s);
+  if (r.run.stopped_early_at_s) {
+    duration += " (stopped early at " + format_duration(*r.run.stopped_early_at_s) + ")";
+  }
+  if (r.run.interrupted) duration += " (interrupted)";
+  rows.push_back({"duration", duration});
+  rows.push_back({"time to verdict", r.verdict_at_s ? format_duration(*r.verdict_at_s) : "n/a"});
+  rows.push_back({"samples", std::to_string(r.samples)});
+  return rows;
+}
+
+std::vector<SummaryRow> run_rows(const RunInfo& run) {
+  const std::string command = command_line(run.server_command);
+  std::string pids;
+  for (pid_t pid : run.server_pids) pids += (pids.empty() ? "" : ", ") + std::to_string(pid);
+  std::vector<SummaryRow> rows;
+  rows.push_back({"server command", command});
+  if (!run.server_name.empty()) rows.push_back({"server name", run.server_name});
+  rows.push_back({"server pids", pids.empty() ? "none seen" : pids});
+  if (!run.protocol_version.empty()) rows.push_back({"protocol version", run.protocol_version});
+  if (run.server_failure) rows.push_back({"server failure", *run.server_failure});
+  rows.push_back({"scenario", run.scenario});
+  rows.push_back({"metric", run.metric});
+  rows.push_back({"platform", run.platform});
+  if (run.non_json_lines > 0) {
+    rows.push_back({"non-JSON stdout lines", std::to_string(run.non_json_lines)});
+  }
+  return rows;
+}
+
+std::string divergence_warning(const Report& r) {
+  if (!r.rss_diverges) return "";
+  return "RSS hides this growth: footprint " + format_signed_bytes(r.growth.bytes_per_min) +
+         "/min while RSS " + format_signed_bytes(r.rss.bytes_per_min) +
+         "/min. The growing pages are swapped or compressed; trust the footprint, not ps.";
+}
+
+}  // namespace mcpleak::reports

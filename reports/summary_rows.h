@@ -1,0 +1,38 @@
+// The numbers of a Report as (label, value) rows of plain, unescaped text: one table
+// shared by summary.md and report.html so both say the same thing the same way.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "harness/model/report.h"
+
+namespace mcpleak::reports {
+
+struct SummaryRow {
+  std::string label;  // fixed text of ours
+  std::string value;  // may hold server text: escape for the output format
+};
+
+// Footprint start/end/peak, RSS start/end, slopes, budget, per-call/session growth,
+// retained, calls ok/failed, latency, duration, time to verdict, samples. Optional
+// attributions are left out when absent; absent latency and verdict time read "n/a".
+std::vector<SummaryRow> summary_rows(const Report& report);
+
+// Server command (argv joined by spaces), name, pids, protocol, scenario, metric, platform.
+std::vector<SummaryRow> run_rows(const RunInfo& run);
+
+// The RSS-vs-footprint divergence warning, or "" when rss_diverges is false.
+std::string divergence_warning(const Report& report);
+
+// argv as one shell-style line: arguments with spaces or shell characters are single-
+// quoted, so `--directory "/Users/me/macos mcp"` does not read as two arguments.
+std::string command_line(const std::vector<std::string>& argv);
+
+// One line: CR, LF and tab become spaces (for text lists built from several strings).
+std::string one_line(std::string text);
+
+// "+3.5" for a counter's growth per minute: signed, no unit.
+std::string format_signed_number(double value);
+
+}  // namespace mcpleak::reports

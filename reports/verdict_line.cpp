@@ -1,0 +1,61 @@
+// verdict_line(): the one-line verdict shared by summary.md, junit.xml and report.html.
+#include <algorithm>
+#include <cmath>
+
+#include "reports/report.h"
+#include "reports/units.h"
+
+namespace mcpleak {
+namespace {
+
+std::string upper_verdict(Verdict v) {
+  switch (v) {
+    case Verdict::bounded: return "BOUNDED";
+    case Verdict::leaking: return "LEAKING";
+    case Verdict::inconclusive: return "INCONCLUSIVE";
+    case Verdict::server_failed: return "SERVER FAILED";
+  }
+  return "INCONCLUSIVE";
+}
+
+// "+11.8 MiB/min (95% CI 10.9–12.6)": slope and interval in one unit, chosen from the
+// largest of the three so that a wide interval around a tiny slope still reads well.
+std::string slope_with_interval(const Report& r) {
+  const auto& g = r.growth;
+  const double widest = std::max({std::fabs(g.bytes_per_min), std::fabs(g.ci95_bytes_per_min.lo),
+                                  std::fabs(g.ci95_bytes_per_min.hi)});
+  const reports::ByteUnit unit = reports::byte_unit_for(widest);
+  std::string slope = reports::format_in_unit(g.bytes_per_min, unit);
+  if (slope != "0" && slope[0] != '-') slope = "+" + slope;
+  const std::string lo = reports::format_in_unit(g.ci95_bytes_per_min.lo, unit);
+  const std::string hi = reports::format_in_unit(g.ci95_bytes_per_min.hi, unit);
+  // An en dash between two negative numbers reads as a minus sign; spell it out then.
+  const std::string sep = g.ci95_bytes_per_min.lo < 0 ? " to " : "\u2013";
+  return slope + " " + unit.name + "/min (95% CI " + lo + sep + hi + ")";
+}
+
+}  // namespace
+
+std::string verdict_line(const Report& r) {
+  std::string line = upper_verdict(r.verdict) + ": ";
+  if (r.verdict == Verdict::server_failed) {
+    return line + (r.run.server_failure ? *r.run.server_failure : r.reason);
+  }
+  line += slope_with_interval(r);
+  if (r.growth.bytes_per_call) {
+    line += ", " + reports::format_signed_bytes(*r.growth.bytes_per_call) + "/call";
+  }
+  if (r.growth.bytes_per_session) {
+    line += ", " + reports::format_signed_bytes(*r.growth.bytes_per_session) + "/session";
+  }
+  if (r.verdict == Verdict::leaking) {
+    if (r.retained_bytes) {
+      line += ", retained " + reports::format_bytes(*r.retained_bytes) + " after idle";
+    }
+  } else {
+    line += ", budget " + reports::format_bytes(r.run.budget_bytes_per_min) + "/min";
+  }
+  return line;
+}
+
+}  // namespace mcpleak

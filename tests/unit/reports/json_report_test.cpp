@@ -1,0 +1,146 @@
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "reports/report.h"
+#include "tests/support/catch.h"
+
+using namespace mcpleak;
+using nlohmann::json;
+
+namespace {
+
+// GIVEN a report with every field set to a distinct, recognisable value.
+Report full_report() {
+  Report r;
+  r.run.scenario = "snapshot-loop";
+  r.run.server_command = {"python3", "server.py"};
+  r.run.server_pids = {100, 101};
+  r.run.transport = "stdio";
+  r.run.server_name = "demo";
+  r.run.protocol_version = "2025-06-18";
+  r.run.budget_bytes_per_min = 1048576;
+  r.run.warmup_s = 5;
+  r.run.min_duration_s = 30;
+  r.run.early_stop = true;
+  r.run.platform = "linux-x86_64";
+  r.run.metric = "RssAnon+VmSwap";
+  r.run.phases = {{"loop", false, 0, 60}, {"idle", true, 60, 90}};
+  r.run.elapsed_s = 90;
+  r.run.stopped_early_at_s = 80;
+  r.run.interrupted = false;
+  r.run.non_json_lines = 2;
+  r.verdict = Verdict::leaking;
+  r.reason = "too fast";
+  r.growth.bytes_per_min = 2097152;
+  r.growth.ci95_bytes_per_min = {1572864, 2621440};
+  r.growth.bytes_per_call = 4096;
+  r.growth.driver = "calls";
+  r.idle.bytes_per_min = 512;
+  r.retained_bytes = 3145728;
+  r.rss.bytes_per_min = 1024;
+  r.calls = {100, 2, 12.5, 40.25};
+  r.footprint = {1000, 5000, 6000, 2000, 2500};
+  r.verdict_at_s = 75;
+  r.rss_diverges = true;
+  r.samples = 90;
+  r.diagnostics_per_min = {{"observers", 3}};
+  r.diagnostics_end = {{"observers", 12}};
+  r.region_growth_bytes = {{"MALLOC_SMALL", 4096}};
+  r.warnings = {"w1"};
+  return r;
+}
+
+json written(const Report& r) {
+  std::ostringstream out;
+  write_json(r, out);
+  return json::parse(out.str());
+}
+
+}  // namespace
+
+TEST_CASE("report.json holds every Report field under its documented name", "[reports]") {
+  const Report r = full_report();
+  const json expected = {
+      {"schema", "mcpleak.report/1"},
+      {"verdict", "leaking"},
+      {"exit_code", 1},
+      {"reason", "too fast"},
+      {"verdict_line", "LEAKING: +2.00 MiB/min (95% CI 1.50\u20132.50), +4.00 KiB/call, retained 3.00 MiB after idle"},
+      {"metric", "RssAnon+VmSwap"},
+      {"platform", "linux-x86_64"},
+      {"scenario", "snapshot-loop"},
+      {"budget_bytes_per_min", 1048576.0},
+      {"growth",
+       {{"bytes_per_min", 2097152.0},
+        {"ci95_bytes_per_min", {1572864.0, 2621440.0}},
+        {"bytes_per_call", 4096.0},
+        {"bytes_per_session", nullptr},
+        {"driver", "calls"}}},
+      {"idle", {{"bytes_per_min", 512.0}}},
+      {"retained_bytes", 3145728.0},
+      {"rss", {{"bytes_per_min", 1024.0}}},
+      {"rss_diverges", true},
+      {"footprint",
+       {{"start_bytes", 1000},
+        {"end_bytes", 5000},
+        {"peak_bytes", 6000},
+        {"rss_start_bytes", 2000},
+        {"rss_end_bytes", 2500}}},
+      {"calls", {{"ok", 100}, {"failed", 2}, {"p50_ms", 12.5}, {"p99_ms", 40.25}}},
+      {"elapsed_s", 90.0},
+      {"verdict_at_s", 75.0},
+      {"stopped_early_at_s", 80.0},
+      {"interrupted", false},
+      {"warmup_s", 5.0},
+      {"min_duration_s", 30.0},
+      {"early_stop", true},
+      {"samples", 90},
+      {"server",
+       {{"command", {"python3", "server.py"}},
+        {"pids", {100, 101}},
+        {"name", "demo"},
+        {"transport", "stdio"},
+        {"failure", nullptr}}},
+      {"protocol_version", "2025-06-18"},
+      {"non_json_lines", 2},
+      {"phases",
+       {{{"name", "loop"}, {"idle", false}, {"start_s", 0.0}, {"end_s", 60.0}},
+        {{"name", "idle"}, {"idle", true}, {"start_s", 60.0}, {"end_s", 90.0}}}},
+      {"diagnostics", {{"per_min", {{"observers", 3.0}}}, {"end", {{"observers", 12.0}}}}},
+      {"regions", {{"growth_bytes", {{"MALLOC_SMALL", 4096.0}}}}},
+      {"warnings", {"w1"}},
+  };
+  const json actual = written(r);
+  INFO(actual.dump(2));
+  CHECK(actual == expected);
+}
+
+TEST_CASE("report.json writes absent optionals as null", "[reports]") {
+  Report r;
+  r.verdict = Verdict::inconclusive;
+  const json j = written(r);
+  CHECK(j["verdict"] == "inconclusive");
+  CHECK(j["growth"]["bytes_per_call"].is_null());
+  CHECK(j["growth"]["bytes_per_session"].is_null());
+  CHECK(j["idle"]["bytes_per_min"].is_null());
+  CHECK(j["retained_bytes"].is_null());
+  CHECK(j["calls"]["p50_ms"].is_null());
+  CHECK(j["calls"]["p99_ms"].is_null());
+  CHECK(j["verdict_at_s"].is_null());
+  CHECK(j["stopped_early_at_s"].is_null());
+  CHECK(j["server"]["failure"].is_null());
+  CHECK(j["server"]["pids"] == json::array());
+}
+
+TEST_CASE("report.json survives invalid UTF-8 from the server", "[reports]") {
+  Report r;
+  r.verdict = Verdict::server_failed;
+  r.run.server_failure = "crashed: \xff\xfe";
+  r.run.server_command = {"srv\xc3"};
+  const json j = written(r);
+  CHECK(j["verdict"] == "server-failed");
+  CHECK(j["exit_code"] == 3);
+  CHECK(j["server"]["failure"] == "crashed: \xEF\xBF\xBD\xEF\xBF\xBD");
+  CHECK(j["server"]["command"][0] == "srv\xEF\xBF\xBD");
+}

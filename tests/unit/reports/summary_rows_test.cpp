@@ -1,0 +1,41 @@
+#include "reports/summary_rows.h"
+
+#include "tests/support/catch.h"
+#include "tests/unit/reports/report_fixture.h"
+
+using namespace mcpleak;
+using namespace mcpleak::reports;
+
+TEST_CASE("command lines quote arguments a shell would split", "[reports]") {
+  CHECK(command_line({"uv", "run", "--directory", "/Users/me/macos mcp", "macos-mcp"}) ==
+        "uv run --directory '/Users/me/macos mcp' macos-mcp");
+  CHECK(command_line({"python3", "-c", "print('hi')"}) == "python3 -c 'print('\\''hi'\\'')'");
+  CHECK(command_line({"srv", ""}) == "srv ''");
+  CHECK(command_line({"--rate=2", "a,b:c@d%e+f"}) == "--rate=2 a,b:c@d%e+f");
+}
+
+TEST_CASE("summary rows say n/a for absent latency and verdict time", "[reports]") {
+  auto f = test::leaking_run();
+  f.report.calls.p50_ms.reset();
+  f.report.calls.p99_ms.reset();
+  f.report.verdict_at_s.reset();
+  f.report.growth.bytes_per_call.reset();
+  const auto rows = summary_rows(f.report);
+  const auto value = [&](const std::string& label) {
+    for (const auto& row : rows) {
+      if (row.label == label) return row.value;
+    }
+    return std::string("<missing>");
+  };
+  CHECK(value("latency p50 / p99") == "n/a / n/a");
+  CHECK(value("time to verdict") == "n/a");
+  CHECK(value("growth per call") == "<missing>");
+  CHECK(value("footprint start / end / peak") == "58.0 MiB / 225 MiB / 227 MiB");
+}
+
+TEST_CASE("the divergence warning appears only when RSS diverges", "[reports]") {
+  auto f = test::leaking_run();
+  CHECK(divergence_warning(f.report).find("RSS hides this growth") == 0);
+  f.report.rss_diverges = false;
+  CHECK(divergence_warning(f.report).empty());
+}
