@@ -211,7 +211,10 @@ void Run::maybe_look() {
   next_look_s_ = std::max(t, first) + o_.look_every_s;
   const auto samples = sampler_->light_samples();
   info_.elapsed_s = t;
-  const Look look = sequential_look(samples, info_, ++look_index_);
+  // The phase under way ends "now" as far as this look is concerned.
+  RunInfo so_far = info_;
+  if (!so_far.phases.empty()) so_far.phases.back().end_s = t;
+  const Look look = sequential_look(samples, so_far, ++look_index_);
   char buf[160];
   std::snprintf(buf, sizeof buf, "slope %s (CI %s)", analysis::format_rate(look.bytes_per_min).c_str(),
                 analysis::format_interval(look.ci_bytes_per_min.lo, look.ci_bytes_per_min.hi).c_str());

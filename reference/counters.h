@@ -1,0 +1,52 @@
+// Live lifecycle counters of axref, read by the Diagnostics tool and by unit tests.
+// Every resource that a leak would retain (observers, element references, cache and
+// leaked buffers) moves one of these up on acquire and down on release.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace mcpleak::axref {
+
+// The four leak classes of DESIGN.md that `--inject` can reproduce.
+enum class LeakClass { observer_per_snapshot, observer_retry, element_retain, undrained_pool };
+inline constexpr std::size_t kLeakClassCount = 4;
+inline constexpr std::array<LeakClass, kLeakClassCount> kAllLeakClasses = {
+    LeakClass::observer_per_snapshot, LeakClass::observer_retry, LeakClass::element_retain,
+    LeakClass::undrained_pool};
+
+// "observer-per-snapshot", ...: the spelling used on the command line and in Diagnostics.
+std::string_view leak_class_name(LeakClass c);
+
+struct InjectionCounter {
+  std::atomic<std::int64_t> events{0};  // leaked objects created (observers, walks, jobs)
+  std::atomic<std::int64_t> bytes{0};   // touched bytes those objects still hold
+};
+
+struct Counters {
+  std::atomic<std::int64_t> observers{0};    // observers alive: cached plus leaked
+  std::atomic<std::int64_t> elements{0};     // element references alive
+  std::atomic<std::int64_t> snapshots{0};    // Snapshot calls served (a statistic, not a resource)
+  std::atomic<std::int64_t> cache_bytes{0};  // bytes held by bounded caches (observer cache)
+  std::array<InjectionCounter, kLeakClassCount> injections;
+
+  InjectionCounter& injection(LeakClass c) { return injections[static_cast<std::size_t>(c)]; }
+  const InjectionCounter& injection(LeakClass c) const {
+    return injections[static_cast<std::size_t>(c)];
+  }
+  // Bytes held by injected leaks, all classes together.
+  std::int64_t leaked_bytes() const;
+  // True when every resource counter is zero (snapshots is a statistic and ignored).
+  bool all_released() const;
+};
+
+// {"observers":..,"elements":..,"snapshots":..,"cache_bytes":..,"leaked_bytes":..,
+//  "injections":{"observer-retry":{"active":bool,"events":..,"bytes":..},...}}.
+// `active` has bit i set when leak class i is injected.
+nlohmann::json diagnostics_json(const Counters& counters, unsigned active);
+
+}  // namespace mcpleak::axref

@@ -1,0 +1,63 @@
+// axref: the reference accessibility MCP server (stdio). Parses arguments and dispatches;
+// everything else lives in axref_core.
+#include <iostream>
+#include <string>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+
+#include "reference/backend.h"
+#include "reference/injection.h"
+#include "reference/stdio_server.h"
+
+int main(int argc, char** argv) {
+  using namespace mcpleak::axref;
+  CLI::App cli{"axref: reference accessibility MCP server (stdio)"};
+  BackendOptions options;
+  std::string inject;
+  double inject_scale = 1.0;
+  cli.add_option("--backend", options.kind, "synthetic | atspi | macos")
+      ->check(CLI::IsMember({"synthetic", "atspi", "macos"}));
+  cli.add_option("--tree-nodes", options.tree_nodes, "synthetic: nodes per app tree")
+      ->check(CLI::Range(1, 1000000));
+  cli.add_option("--seed", options.seed, "synthetic: generator seed");
+  cli.add_option("--max-nodes", options.max_nodes, "atspi/macos: walk cap")
+      ->check(CLI::Range(1, 1000000));
+  cli.add_option("--observer-cache", options.observer_cache_capacity, "observer cache capacity")
+      ->check(CLI::Range(1, 4096));
+  cli.add_option("--inject", inject,
+                 "leak classes to inject: observer-per-snapshot, observer-retry, "
+                 "element-retain, undrained-pool (comma-separated)");
+  cli.add_option("--inject-scale", inject_scale, "multiplier for leaked bytes (default 1)");
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e) == 0 ? 0 : 2;
+  }
+  auto injections = parse_injections(inject, inject_scale);
+  if (!injections) {
+    std::cerr << "axref: " << injections.error().describe() << "\n";
+    return 2;
+  }
+  install_stop_signals();
+  Counters counters;
+  int rc = 0;
+  {
+    Injector injector(*injections, counters);
+    auto backend = make_backend(options, counters, injector);
+    if (!backend) {
+      std::cerr << "axref: " << backend.error().describe() << "\n";
+      return backend.error().code == mcpleak::Errc::usage ? 2 : 3;
+    }
+    ToolBox tools(**backend, injector, counters);
+    Protocol protocol(tools);
+    std::cerr << "axref: serving on stdio, backend " << (*backend)->name() << "\n";
+    rc = serve_stdio(protocol, tools, STDIN_FILENO, STDOUT_FILENO);
+    backend->reset();
+  }
+  if (!counters.all_released()) {
+    std::cerr << "axref: resources still held at exit: "
+              << diagnostics_json(counters, 0).dump() << "\n";
+  }
+  return rc;
+}

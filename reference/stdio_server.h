@@ -1,0 +1,17 @@
+// The stdio transport: newline-delimited JSON-RPC on in_fd, responses on out_fd, logs on
+// stderr only. Returns when input ends (EOF) or SIGTERM/SIGINT arrives; the caller then
+// destroys backend and injector, which releases everything.
+#pragma once
+
+#include "reference/protocol.h"
+
+namespace mcpleak::axref {
+
+// Installs SIGTERM/SIGINT handlers (no SA_RESTART) and ignores SIGPIPE. Call once.
+void install_stop_signals();
+
+// Serves until EOF, a stop signal or a write failure. Calls tools.idle() at least every
+// 100 ms while no input arrives. Returns 0 on EOF or signal, 1 on an I/O error.
+int serve_stdio(Protocol& protocol, ToolBox& tools, int in_fd, int out_fd);
+
+}  // namespace mcpleak::axref
