@@ -9,6 +9,8 @@ case "$out" in /*) ;; *) out="$PWD/$out" ;; esac  # file:// URLs need an absolut
 browser=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
 if [ -z "$browser" ]; then
   echo "SKIP: no chromium installed"
+  # ci/test sets MCPLEAK_REQUIRE_TOOLS=1: there a missing tool is a failure, not a skip.
+  [ -n "${MCPLEAK_REQUIRE_TOOLS:-}" ] && exit 1
   exit 77
 fi
 rm -rf "$out"
