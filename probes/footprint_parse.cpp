@@ -1,0 +1,160 @@
+// parse_footprint: footprint(1) text -> FootprintReport. The table is read by its header
+// row so that extra columns (--swapped, --wired) or a missing one do not shift values.
+#include "probes/footprint_parse.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "probes/text_parse.h"
+
+namespace mcpleak {
+namespace {
+
+using detail::is_size_unit;
+using detail::parse_count;
+using detail::parse_size;
+using detail::split_lines;
+using detail::split_words;
+using detail::trim;
+
+// Reads one size starting at words[i]: "6288 KB", "0 B", "16777216" or "16.4M".
+// Advances i past what it used.
+std::optional<std::uint64_t> take_size(const std::vector<std::string_view>& words,
+                                       std::size_t& i) {
+  if (i >= words.size()) return std::nullopt;
+  if (i + 1 < words.size() && is_size_unit(words[i + 1])) {
+    auto value = parse_size(words[i], words[i + 1]);
+    if (value) i += 2;
+    return value;
+  }
+  auto value = parse_size(words[i]);
+  if (value) ++i;
+  return value;
+}
+
+// "ruby [3644]: 64-bit    Footprint: 42 MB (16384 bytes per page)"
+Result<void> parse_header(std::string_view line, FootprintReport& report) {
+  const auto at = line.find("Footprint:");
+  const auto open = line.find('[');
+  const auto close = line.find(']', open == std::string_view::npos ? 0 : open);
+  if (open != std::string_view::npos && close != std::string_view::npos && open < at) {
+    report.process = std::string(trim(line.substr(0, open)));
+    auto pid = parse_count(line.substr(open + 1, close - open - 1));
+    if (pid) report.pid = static_cast<pid_t>(*pid);
+  }
+  const auto words = split_words(line.substr(at + 10));
+  std::size_t i = 0;
+  auto total = take_size(words, i);
+  if (!total) return Error(Errc::parse, "unreadable size after Footprint:");
+  report.footprint_bytes = *total;
+  if (i + 3 < words.size() && words[i].size() > 1 && words[i].front() == '(' &&
+      words[i + 1] == "bytes" && words[i + 2] == "per") {
+    if (auto page = parse_count(words[i].substr(1))) report.page_size_bytes = *page;
+  }
+  return {};
+}
+
+struct Column {
+  std::string name;   // "Dirty", "Clean", "Reclaimable", "Regions", "Swapped", ...
+  bool is_count = false;
+};
+
+Result<FootprintCategory> parse_row(std::string_view line, const std::vector<Column>& columns) {
+  const auto words = split_words(line);
+  FootprintCategory row;
+  std::size_t i = 0;
+  for (const Column& column : columns) {
+    std::optional<std::uint64_t> value;
+    if (column.is_count) {
+      if (i < words.size()) value = parse_count(words[i]);
+      if (value) ++i;
+    } else {
+      value = take_size(words, i);
+    }
+    if (!value) return Error(Errc::parse, "row does not match the column header: " + std::string(trim(line)));
+    if (column.name == "Dirty") row.dirty_bytes = *value;
+    else if (column.name == "Clean") row.clean_bytes = *value;
+    else if (column.name == "Reclaimable") row.reclaimable_bytes = *value;
+    else if (column.name == "Regions") row.regions = static_cast<std::uint32_t>(*value);
+    else row.extra_bytes[column.name] = *value;
+  }
+  // The category is the rest of the line, spaces and quotes included.
+  if (i >= words.size()) return Error(Errc::parse, "row without a category: " + std::string(trim(line)));
+  const auto from = static_cast<std::size_t>(words[i].data() - line.data());
+  row.name = std::string(trim(line.substr(from)));
+  return row;
+}
+
+bool is_rule(std::string_view line) {
+  // "    ---        ---          ---        ---    ---"
+  const auto words = split_words(line);
+  return !words.empty() && std::all_of(words.begin(), words.end(), [](std::string_view w) {
+    return w.find_first_not_of('-') == std::string_view::npos;
+  });
+}
+
+// "    phys_footprint_peak: 45 MB"
+std::optional<std::uint64_t> aux_value(std::string_view line, std::string_view key) {
+  const auto t = trim(line);
+  if (t.size() <= key.size() || t.substr(0, key.size()) != key || t[key.size()] != ':')
+    return std::nullopt;
+  const auto words = split_words(t.substr(key.size() + 1));
+  std::size_t i = 0;
+  return take_size(words, i);
+}
+
+}  // namespace
+
+Result<FootprintReport> parse_footprint(std::string_view text) {
+  const auto lines = split_lines(text);
+  FootprintReport report;
+  std::size_t n = 0;
+  while (n < lines.size() && lines[n].find("Footprint:") == std::string_view::npos) ++n;
+  if (n == lines.size()) return Error(Errc::parse, "no Footprint: header");
+  if (auto header = parse_header(lines[n], report); !header) return header.error();
+
+  // The column header: "Dirty  Clean  Reclaimable  Regions  Category".
+  std::vector<Column> columns;
+  for (++n; n < lines.size(); ++n) {
+    const auto words = split_words(lines[n]);
+    if (words.size() >= 2 && words.front() == "Dirty" && words.back() == "Category") {
+      for (std::size_t w = 0; w + 1 < words.size(); ++w)
+        columns.push_back({std::string(words[w]), words[w] == "Regions"});
+      break;
+    }
+    if (lines[n].find("Footprint:") != std::string_view::npos) break;  // next process
+  }
+  if (columns.empty()) return Error(Errc::parse, "no Dirty ... Category table header");
+
+  // Rows until the second rule, then TOTAL; the first rule sits under the header.
+  int rules_seen = 0;
+  for (++n; n < lines.size(); ++n) {
+    const auto line = lines[n];
+    if (trim(line).empty()) {
+      if (rules_seen > 0 && !report.categories.empty()) break;
+      continue;
+    }
+    if (is_rule(line)) {
+      ++rules_seen;
+      continue;
+    }
+    auto row = parse_row(line, columns);
+    if (!row) return Error(row.error()).with("line " + std::to_string(n + 1));
+    if (rules_seen >= 2 && row->name == "TOTAL") {
+      report.total = std::move(*row);
+      ++n;
+      break;
+    }
+    report.categories.push_back(std::move(*row));
+  }
+  for (; n < lines.size(); ++n) {
+    if (lines[n].find("Footprint:") != std::string_view::npos) break;  // next process
+    if (auto peak = aux_value(lines[n], "phys_footprint_peak")) report.phys_footprint_peak_bytes = peak;
+    else if (auto now = aux_value(lines[n], "phys_footprint")) report.phys_footprint_bytes = now;
+  }
+  if (report.categories.empty() && !report.total)
+    return Error(Errc::parse, "footprint table has no rows");
+  return report;
+}
+
+}  // namespace mcpleak

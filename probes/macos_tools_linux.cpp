@@ -1,0 +1,20 @@
+// The macOS memory tools off macOS: each call says so; callers compile everywhere.
+#include "probes/macos_tools.h"
+
+#include <string>
+
+namespace mcpleak {
+
+Result<FootprintReport> run_footprint(pid_t pid) {
+  return Error(Errc::io, "footprint(1) runs only on macOS").with("pid " + std::to_string(pid));
+}
+
+Result<VmmapSummary> run_vmmap_summary(pid_t pid) {
+  return Error(Errc::io, "vmmap(1) runs only on macOS").with("pid " + std::to_string(pid));
+}
+
+Result<std::string> run_sample(pid_t pid, int /*seconds*/) {
+  return Error(Errc::io, "sample(1) runs only on macOS").with("pid " + std::to_string(pid));
+}
+
+}  // namespace mcpleak
