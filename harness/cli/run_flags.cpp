@@ -111,26 +111,25 @@ Result<RunOptions> build_run_options(const RunFlags& f, const std::vector<std::s
   o.early_stop = !f.no_early_stop;
   o.progress = ProgressPrinter::detect(f.quiet);
 
-  if (f.duration.empty()) {
-    o.duration_s = o.scenario.duration_s.value_or(600);
-  } else if (auto d = duration_flag("--duration", f.duration)) {
-    o.duration_s = *d;
-  } else {
-    return d.error();
-  }
-  if (!f.min_duration.empty()) {
-    auto d = duration_flag("--min-duration", f.min_duration);
-    if (!d) return d.error();
-    o.min_duration_s = *d;
-  } else {
-    o.min_duration_s = o.scenario.min_duration_s.value_or(30);
-  }
-  if (!f.warmup.empty()) {
-    auto d = duration_flag("--warmup", f.warmup);
-    if (!d) return d.error();
-    o.warmup_s = *d;
-  } else {
-    o.warmup_s = o.scenario.warmup_s.value_or(5);
+  // A flag given wins; otherwise the scenario's default; otherwise ours.
+  struct DurationFlag {
+    const char* name;
+    const std::string& text;
+    std::optional<double> scenario_default;
+    double fallback;
+    double& target;
+  };
+  for (const DurationFlag& d : {DurationFlag{"--duration", f.duration, o.scenario.duration_s, 600, o.duration_s},
+                                DurationFlag{"--min-duration", f.min_duration, o.scenario.min_duration_s, 30,
+                                             o.min_duration_s},
+                                DurationFlag{"--warmup", f.warmup, o.scenario.warmup_s, 5, o.warmup_s}}) {
+    if (d.text.empty()) {
+      d.target = d.scenario_default.value_or(d.fallback);
+    } else if (auto v = duration_flag(d.name, d.text)) {
+      d.target = *v;
+    } else {
+      return v.error();
+    }
   }
   if (!f.budget.empty()) {
     auto b = parse_budget_bytes_per_min(f.budget);

@@ -243,3 +243,28 @@ TEST_CASE("SIGINT ends the run, terminates the server and still writes the repor
   CHECK(r.server_pids().size() == 2);
   CHECK(e2e::no_server_left(r));
 }
+
+TEST_CASE("ab runs base and candidate together and fails a leaking candidate", "[e2e]") {
+  auto r = run_mcpleak("ab", {"ab", "--base", test_server_bin(), "--candidate",
+                              test_server_bin() + " --leak-per-call 40000", "--tool", "Snapshot", "--rate", "5",
+                              "--duration", "90s", "--min-duration", "20s", "--quiet", "--out",
+                              e2e::fresh_dir("ab-run")},
+                       {});
+  INFO(r.stderr_text);
+  CHECK(r.exit_code == 1);
+  CHECK(r.stdout_text.find("worse") != std::string::npos);
+  const std::string root = MCPLEAK_BINARY_DIR "/e2e-out/ab-run";
+  auto base = e2e::load_run(root + "/base");
+  auto cand = e2e::load_run(root + "/candidate");
+  CHECK(base.report["verdict"] == "bounded");
+  CHECK(cand.report["verdict"] == "leaking");
+  CHECK(std::filesystem::exists(root + "/compare.html"));
+  CHECK(std::filesystem::exists(root + "/compare.md"));
+  CHECK(e2e::no_server_left(base));
+  CHECK(e2e::no_server_left(cand));
+
+  SECTION("compare: the fixed direction exits 0, the regression exits 1") {
+    CHECK(run_mcpleak("compare-fixed", {"compare", root + "/candidate", root + "/base"}, {}, 60).exit_code == 0);
+    CHECK(run_mcpleak("compare-worse", {"compare", root + "/base", root + "/candidate"}, {}, 60).exit_code == 1);
+  }
+}
