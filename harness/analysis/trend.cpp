@@ -86,7 +86,10 @@ std::vector<Point> block_medians(std::span<const Point> points, double block_s) 
   std::map<int, std::vector<Point>> groups;
   for (const Point& p : points) groups[p.group].push_back(p);
   std::vector<Point> out;
-  for (auto& [group, members] : groups) {
+  for (auto& [group_key, members] : groups) {
+    // NOTE: a copy, because lambdas may not capture structured bindings in C++20 as
+    // Apple clang enforces it (P1091 came with C++20 in GCC only as an extension).
+    const int group = group_key;
     std::sort(members.begin(), members.end(),
               [](const Point& a, const Point& b) { return a.x < b.x; });
     const double x0 = members.front().x;
