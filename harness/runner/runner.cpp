@@ -19,6 +19,7 @@
 #include "harness/model/serialize.h"
 #include "harness/process/child_group.h"
 #include "harness/process/stop_signal.h"
+#include "harness/runner/region_sampler.h"
 #include "harness/runner/run_dir.h"
 #include "harness/sampler/sampler.h"
 #include "probes/probe.h"
@@ -110,8 +111,13 @@ class Run {
   std::string path(const char* file) const { return (std::filesystem::path(o_.out_dir) / file).string(); }
   double now_s() const { return duration<double>(Clock::now() - start_).count(); }
   SampleContext context() {
-    std::lock_guard lock(mutex_);
-    return ctx_;
+    SampleContext ctx;
+    {
+      std::lock_guard lock(mutex_);
+      ctx = ctx_;
+    }
+    if (regions_) ctx.regions = regions_->latest_regions();
+    return ctx;
   }
   Stop check(McpClient& client, ChildGroup& group);
   void maybe_diagnostics(McpClient& client);
@@ -132,6 +138,7 @@ class Run {
   SampleContext ctx_;
   std::unique_ptr<Probe> probe_ = make_footprint_probe();
   std::unique_ptr<Sampler> sampler_;
+  std::unique_ptr<RegionSampler> regions_;
   std::unique_ptr<CallLog> calls_;
   std::uint64_t ok_ = 0, failed_ = 0;
   int consecutive_timeouts_ = 0;
@@ -287,6 +294,10 @@ Run::Stop Run::run_phase(std::size_t index, std::optional<double> planned_s, Mcp
 }
 
 Result<Report> Run::finish(std::optional<ChildGroup>& group) {
+  if (regions_) {
+    regions_->stop();
+    for (auto& note : regions_->notes()) info_.warnings.push_back(note);
+  }
   if (sampler_) {
     sampler_->stop();
     for (pid_t p : sampler_->pids_seen()) info_.server_pids.push_back(p);
@@ -342,6 +353,17 @@ Result<Report> Run::execute() {
                                        SamplerOptions{o_.sample_period, path("samples.jsonl")},
                                        [this] { return context(); });
   if (auto started = sampler_->start(); !started) return Error(Errc::usage, started.error().describe());
+  if (RegionSampler::available()) {
+    // vmmap/footprint read the tree's largest process: the real server is often a child
+    // (uv -> python), not the leader.
+    regions_ = std::make_unique<RegionSampler>(
+        [this]() -> std::pair<pid_t, std::uint64_t> {
+          auto latest = sampler_->latest_largest_pid();
+          return latest.value_or(std::pair<pid_t, std::uint64_t>{0, 0});
+        },
+        std::chrono::seconds(30));
+    regions_->start();
+  }
 
   auto hello = client.initialize(o_.init_timeout);
   if (!hello) {

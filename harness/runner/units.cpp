@@ -1,6 +1,7 @@
 #include "harness/runner/units.h"
 
 #include <charconv>
+#include <cmath>
 #include <string>
 
 namespace mcpleak {
@@ -19,7 +20,7 @@ bool split_number(std::string_view text, double& number, std::string_view& unit)
   }
   unit = text.substr(used);
   while (!unit.empty() && unit.front() == ' ') unit.remove_prefix(1);
-  return number >= 0 && number == number;  // rejects negatives and NaN
+  return number >= 0 && std::isfinite(number);  // rejects negatives, NaN and "inf"
 }
 
 }  // namespace

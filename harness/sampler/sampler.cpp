@@ -78,6 +78,7 @@ void Sampler::take_sample() {
   s.sessions = ctx.sessions;
   s.phase = ctx.phase;
   s.diagnostics = ctx.diagnostics;
+  s.regions = ctx.regions;
   s.tree = std::move(*tree);
   const std::string line = to_json_value(s).dump() + "\n";
 
@@ -88,7 +89,11 @@ void Sampler::take_sample() {
                          .with(options_.samples_path);
     }
   }
-  for (const auto& p : s.tree.pids) pids_seen_.insert(p.pid);
+  largest_ = {0, 0};
+  for (const auto& p : s.tree.pids) {
+    pids_seen_.insert(p.pid);
+    if (p.footprint_bytes >= largest_.second) largest_ = {p.pid, p.footprint_bytes};
+  }
   s.tree.pids.clear();
   s.tree.pids.shrink_to_fit();
   light_.push_back(std::move(s));
@@ -118,6 +123,12 @@ std::optional<Sample> Sampler::latest() const {
   std::lock_guard lock(mutex_);
   if (light_.empty()) return std::nullopt;
   return light_.back();
+}
+
+std::optional<std::pair<pid_t, std::uint64_t>> Sampler::latest_largest_pid() const {
+  std::lock_guard lock(mutex_);
+  if (largest_.first <= 0) return std::nullopt;
+  return largest_;
 }
 
 }  // namespace mcpleak

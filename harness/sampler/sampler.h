@@ -31,6 +31,7 @@ struct SampleContext {
   std::uint64_t sessions = 0;
   int phase = 0;
   std::map<std::string, double> diagnostics;
+  std::map<std::string, std::uint64_t> regions;  // latest vmmap region totals (macOS)
 };
 
 struct SamplerOptions {
@@ -63,6 +64,8 @@ class Sampler {
   std::optional<Error> write_error() const;
   // The latest sample (light), if any.
   std::optional<Sample> latest() const;
+  // The pid with the largest footprint in the latest sample, and that footprint.
+  std::optional<std::pair<pid_t, std::uint64_t>> latest_largest_pid() const;
 
  private:
   void loop();
@@ -80,6 +83,7 @@ class Sampler {
   bool stopping_ = false;
   std::vector<Sample> light_;
   std::set<pid_t> pids_seen_;
+  std::pair<pid_t, std::uint64_t> largest_{0, 0};
   std::optional<Error> write_error_;
   std::atomic<bool> root_gone_{false};
   std::atomic<std::uint64_t> missed_ticks_{0};
