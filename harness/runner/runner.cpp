@@ -30,8 +30,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using std::chrono::duration;
 
-constexpr auto kIdleSlice = std::chrono::milliseconds(100);
-
 std::string platform_name() {
   utsname u{};
   ::uname(&u);

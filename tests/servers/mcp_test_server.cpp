@@ -39,6 +39,8 @@ struct Options {
   bool close_stdout_after_init = false;
   int children = 0;
   std::size_t child_leak_per_sec = 0;
+  std::size_t plateau_bytes = 0;
+  double plateau_seconds = 60;
 };
 
 std::mutex g_out_mutex;
@@ -70,6 +72,16 @@ void leak_over_time(std::size_t per_sec) {
   for (;;) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     leak(per_sec / 10);
+  }
+}
+
+// Leaks `total` bytes evenly over the first `seconds` seconds, then holds them and stops:
+// a cache that fills and plateaus, which a leak detector must not call leaking.
+void leak_then_plateau(std::size_t total, double seconds) {
+  const auto ticks = static_cast<std::size_t>(seconds * 10 > 1 ? seconds * 10 : 1);
+  for (std::size_t i = 0; i < ticks; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    leak(total / ticks);
   }
 }
 
@@ -111,6 +123,8 @@ int main(int argc, char** argv) {
   app.add_flag("--close-stdout-after-init", o.close_stdout_after_init, "close stdout but keep running");
   app.add_option("--children", o.children, "spawn N child processes (a process tree)");
   app.add_option("--child-leak-per-sec", o.child_leak_per_sec, "bytes each child leaks per second");
+  app.add_option("--plateau-bytes", o.plateau_bytes, "bytes retained over the first --plateau-seconds, then no more");
+  app.add_option("--plateau-seconds", o.plateau_seconds, "how long the plateau ramp lasts")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   if (o.ignore_sigterm) ::signal(SIGTERM, SIG_IGN);
@@ -132,6 +146,7 @@ int main(int argc, char** argv) {
     }).detach();
   }
   if (o.leak_per_sec) std::thread(leak_over_time, o.leak_per_sec).detach();
+  if (o.plateau_bytes) std::thread(leak_then_plateau, o.plateau_bytes, o.plateau_seconds).detach();
   if (o.junk_only) {
     for (;;) {
       std::printf("this is not JSON-RPC\n");
