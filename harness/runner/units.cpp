@@ -1,6 +1,5 @@
 #include "harness/runner/units.h"
 
-#include <charconv>
 #include <cmath>
 #include <string>
 

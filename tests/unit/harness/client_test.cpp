@@ -1,0 +1,455 @@
+// harness/mcp/client: McpClient against an in-memory Transport whose "server" is a script
+// run on each message the client sends. Replies reach the client from a separate
+// delivery thread, as they would from StdioTransport's reader thread.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/mcp/client.h"
+#include "harness/mcp/jsonrpc.h"
+#include "harness/mcp/transport.h"
+#include "tests/support/catch.h"
+
+using mcpleak::CallOutcome;
+using mcpleak::Errc;
+using mcpleak::McpClient;
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+class FakeTransport final : public mcpleak::Transport {
+ public:
+  // Runs on the thread that called send(), once per message; queues replies with
+  // deliver()/close()/run(). Empty means the server never answers.
+  std::function<void(const json& msg, FakeTransport& t)> script;
+
+  ~FakeTransport() override { stop(); }
+
+  void start(std::function<void(std::string_view)> on_line,
+             std::function<void(std::string)> on_closed) override {
+    on_line_ = std::move(on_line);
+    on_closed_ = std::move(on_closed);
+    thread_ = std::thread([this] { deliver_loop(); });
+  }
+
+  mcpleak::Result<void> send(std::string_view message) override {
+    const json msg = json::parse(message);  // the client must only send valid JSON
+    {
+      std::lock_guard lock(mutex_);
+      sent_.push_back(msg);
+    }
+    cv_.notify_all();
+    if (script) script(msg, *this);
+    return {};
+  }
+
+  void stop() override {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  std::size_t oversized_lines() const override { return 0; }
+
+  void deliver(const std::string& line) {
+    run([this, line] { on_line_(line); });
+  }
+  void deliver(const json& msg) { deliver(msg.dump()); }
+  // Hands a line to the client at once, on the calling thread. From inside `script`
+  // this is a reader thread that wins every race: the line lands before the caller of
+  // send() has begun to wait for its answer.
+  void deliver_now(const json& msg) { on_line_(msg.dump()); }
+  void close(const std::string& reason) {
+    run([this, reason] { on_closed_(reason); });
+  }
+  // Runs `action` on the delivery thread, after everything queued before it.
+  void run(std::function<void()> action) {
+    {
+      std::lock_guard lock(mutex_);
+      queue_.push_back(std::move(action));
+    }
+    cv_.notify_all();
+  }
+
+  std::vector<json> sent() const {
+    std::lock_guard lock(mutex_);
+    return sent_;
+  }
+
+  // Waits (bounded) until a sent message satisfies `pred`; returns it, or null.
+  json wait_sent(const std::function<bool(const json&)>& pred) {
+    std::unique_lock lock(mutex_);
+    json found;
+    cv_.wait_for(lock, 10s, [&] {
+      for (const auto& m : sent_) {
+        if (pred(m)) {
+          found = m;
+          return true;
+        }
+      }
+      return false;
+    });
+    return found;
+  }
+
+  // Waits (bounded) until the delivery thread has run everything queued so far.
+  void drain() {
+    auto done = std::make_shared<std::atomic<bool>>(false);
+    run([done] { *done = true; });
+    std::unique_lock lock(mutex_);
+    cv_.wait_for(lock, 10s, [&] { return done->load(); });
+    REQUIRE(done->load());
+  }
+
+ private:
+  void deliver_loop() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (stopping_) return;
+      auto action = std::move(queue_.front());
+      queue_.pop_front();
+      lock.unlock();
+      action();
+      lock.lock();
+      cv_.notify_all();
+    }
+  }
+
+  std::function<void(std::string_view)> on_line_;
+  std::function<void(std::string)> on_closed_;
+  mutable std::mutex mutex_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> queue_;
+  std::vector<json> sent_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+json response(const json& id, const json& result) {
+  return {{"jsonrpc", "2.0"}, {"id", id}, {"result", result}};
+}
+
+json init_result(const std::string& version) {
+  return {{"protocolVersion", version},
+          {"capabilities", {{"tools", json::object()}}},
+          {"serverInfo", {{"name", "fake"}, {"version", "9.9"}}}};
+}
+
+json text_result(const std::string& text, bool is_error = false) {
+  json r = {{"content", json::array({{{"type", "text"}, {"text", text}}})}};
+  if (is_error) r["isError"] = true;
+  return r;
+}
+
+bool is_request(const json& m, const std::string& method) {
+  return m.contains("id") && m.value("method", "") == method;
+}
+
+// A server that answers initialize with `version` and echoes tools/call arguments.
+void basic_server(const json& m, FakeTransport& t, const std::string& version = "2024-11-05") {
+  if (is_request(m, "initialize")) t.deliver(response(m["id"], init_result(version)));
+  if (is_request(m, "tools/call")) t.deliver(response(m["id"], text_result(m["params"].dump())));
+}
+
+const auto kNever = [] { return false; };
+
+}  // namespace
+
+TEST_CASE("client accepts a server that answers 2024-11-05", "[mcp][client]") {
+  FakeTransport t;
+  t.script = [](const json& m, FakeTransport& tr) { basic_server(m, tr, "2024-11-05"); };
+  McpClient client(t, kNever);
+  auto hello = client.initialize(5s);
+  REQUIRE(hello);
+  CHECK(hello->protocol_version == "2024-11-05");
+  CHECK(hello->name == "fake");
+  CHECK(hello->version == "9.9");
+  CHECK(hello->capabilities.contains("tools"));
+  const auto sent = t.sent();
+  REQUIRE(sent.size() == 2);
+  // The client asks for its newest version and then confirms with initialized.
+  CHECK(sent[0]["params"]["protocolVersion"] == mcpleak::kSupportedProtocolVersions.front());
+  CHECK(sent[1]["method"] == "notifications/initialized");
+  CHECK_FALSE(sent[1].contains("id"));
+}
+
+TEST_CASE("client refuses a protocol version it does not speak", "[mcp][client]") {
+  FakeTransport t;
+  t.script = [](const json& m, FakeTransport& tr) { basic_server(m, tr, "1999-01-01"); };
+  McpClient client(t, kNever);
+  auto hello = client.initialize(5s);
+  REQUIRE_FALSE(hello);
+  CHECK(hello.error().code == Errc::protocol);
+  CHECK(hello.error().message.find("1999-01-01") != std::string::npos);
+  for (const auto& m : t.sent()) CHECK(m.value("method", "") != "notifications/initialized");
+}
+
+TEST_CASE("client reports an initialize error as a protocol error", "[mcp][client]") {
+  FakeTransport t;
+  t.script = [](const json& m, FakeTransport& tr) {
+    tr.deliver(mcpleak::make_error(m["id"], -32602, "bad params"));
+  };
+  McpClient client(t, kNever);
+  auto hello = client.initialize(5s);
+  REQUIRE_FALSE(hello);
+  CHECK(hello.error().code == Errc::protocol);
+  CHECK(hello.error().message.find("bad params") != std::string::npos);
+}
+
+TEST_CASE("client counts notifications that arrive before the initialize answer",
+          "[mcp][client]") {
+  FakeTransport t;
+  t.script = [](const json& m, FakeTransport& tr) {
+    if (!is_request(m, "initialize")) return;
+    tr.deliver(mcpleak::make_notification("notifications/message", {{"level", "info"}}));
+    tr.deliver(mcpleak::make_notification("notifications/tools/list_changed", nullptr));
+    tr.deliver(response(m["id"], init_result("2025-06-18")));
+  };
+  McpClient client(t, kNever);
+  auto hello = client.initialize(5s);
+  REQUIRE(hello);
+  CHECK(client.counters().notifications == 2);
+  CHECK(client.counters().unmatched_responses == 0);
+}
+
+TEST_CASE("client answers the server's ping with an empty result", "[mcp][client]") {
+  FakeTransport t;
+  t.script = [](const json& m, FakeTransport& tr) {
+    if (!is_request(m, "initialize")) return;
+    tr.deliver(json{{"jsonrpc", "2.0"}, {"id", "srv-1"}, {"method", "ping"}});
+    tr.deliver(response(m["id"], init_result("2025-03-26")));
+  };
+  McpClient client(t, kNever);
+  REQUIRE(client.initialize(5s));
+  const json answer = t.wait_sent([](const json& m) { return m.value("id", json()) == "srv-1"; });
+  REQUIRE_FALSE(answer.is_null());
+  const auto in = mcpleak::classify_line(answer.dump());
+  REQUIRE(in.size() == 1);
+  CHECK(in[0].kind == mcpleak::MessageKind::response);
+  CHECK(in[0].payload == json::object());
+  CHECK(client.counters().server_requests == 1);
+}
+
+TEST_CASE("client answers an unknown server request with method-not-found", "[mcp][client]") {
+  FakeTransport t;
+  t.script = [](const json& m, FakeTransport& tr) {
+    if (!is_request(m, "initialize")) return;
+    tr.deliver(json{{"jsonrpc", "2.0"}, {"id", 77}, {"method", "sampling/createMessage"}});
+    tr.deliver(response(m["id"], init_result("2025-03-26")));
+  };
+  McpClient client(t, kNever);
+  REQUIRE(client.initialize(5s));
+  const json answer = t.wait_sent([](const json& m) {
+    return m.value("id", json()) == 77 && m.contains("error");
+  });
+  REQUIRE_FALSE(answer.is_null());
+  CHECK(answer["error"]["code"] == mcpleak::kMethodNotFound);
+  CHECK(answer["error"]["message"].get<std::string>().find("sampling/createMessage") !=
+        std::string::npos);
+}
+
+TEST_CASE("client counts a response with an unknown id and still matches the real one",
+          "[mcp][client]") {
+  FakeTransport t;
+  t.script = [](const json& m, FakeTransport& tr) {
+    if (is_request(m, "tools/call")) tr.deliver(response(12345, text_result("stray")));
+    basic_server(m, tr);
+  };
+  McpClient client(t, kNever);
+  REQUIRE(client.initialize(5s));
+  const CallOutcome out = client.call_tool("echo", {{"message", "hi"}}, 5s);
+  CHECK(out.ok);
+  t.drain();
+  CHECK(client.counters().unmatched_responses == 1);
+}
+
+TEST_CASE("client counts a duplicate response once as unmatched", "[mcp][client]") {
+  FakeTransport t;
+  t.script = [](const json& m, FakeTransport& tr) {
+    basic_server(m, tr);
+    if (is_request(m, "tools/call")) tr.deliver(response(m["id"], text_result("again")));
+  };
+  McpClient client(t, kNever);
+  REQUIRE(client.initialize(5s));
+  const CallOutcome out = client.call_tool("echo", {{"message", "hi"}}, 5s);
+  REQUIRE(out.ok);
+  // The first answer wins; the second is counted whether it lands before or after
+  // the caller took the first.
+  CHECK(out.result["content"][0]["text"] != "again");
+  t.drain();
+  CHECK(client.counters().unmatched_responses == 1);
+}
+
+TEST_CASE("client keeps the first of two answers that both arrive before it looks",
+          "[mcp][client]") {
+  FakeTransport t;
+  t.script = [](const json& m, FakeTransport& tr) {
+    if (!is_request(m, "tools/call")) return basic_server(m, tr);
+    tr.deliver_now(response(m["id"], text_result("first")));
+    tr.deliver_now(response(m["id"], text_result("second")));
+  };
+  McpClient client(t, kNever);
+  REQUIRE(client.initialize(5s));
+  const CallOutcome out = client.call_tool("echo", json::object(), 5s);
+  REQUIRE(out.ok);
+  CHECK(out.result["content"][0]["text"] == "first");
+  CHECK(client.counters().unmatched_responses == 1);
+}
+
+TEST_CASE("client turns isError into a failed outcome carrying the text", "[mcp][client]") {
+  FakeTransport t;
+  t.script = [](const json& m, FakeTransport& tr) {
+    if (is_request(m, "tools/call")) {
+      tr.deliver(response(m["id"], text_result("window not found", /*is_error=*/true)));
+    } else {
+      basic_server(m, tr);
+    }
+  };
+  McpClient client(t, kNever);
+  REQUIRE(client.initialize(5s));
+  const CallOutcome out = client.call_tool("App", {{"name", "x"}}, 5s);
+  CHECK_FALSE(out.ok);
+  CHECK(out.error.find("window not found") != std::string::npos);
+  CHECK_FALSE(out.timed_out);
+  CHECK_FALSE(out.server_gone);
+  CHECK(out.response_bytes > 0);
+  CHECK(out.result.value("isError", false));
+}
+
+TEST_CASE("client turns a JSON-RPC error into a failed outcome", "[mcp][client]") {
+  FakeTransport t;
+  t.script = [](const json& m, FakeTransport& tr) {
+    if (is_request(m, "tools/call")) tr.deliver(mcpleak::make_error(m["id"], -32602, "unknown tool"));
+    else basic_server(m, tr);
+  };
+  McpClient client(t, kNever);
+  REQUIRE(client.initialize(5s));
+  const CallOutcome out = client.call_tool("Nope", json::object(), 5s);
+  CHECK_FALSE(out.ok);
+  CHECK(out.error.find("unknown tool") != std::string::npos);
+  CHECK(out.error.find("-32602") != std::string::npos);
+}
+
+TEST_CASE("client reports a call with no answer as timed out", "[mcp][client]") {
+  FakeTransport t;
+  t.script = [](const json& m, FakeTransport& tr) {
+    if (!is_request(m, "tools/call")) basic_server(m, tr);  // tools/call: silence
+  };
+  McpClient client(t, kNever);
+  REQUIRE(client.initialize(5s));
+  const CallOutcome out = client.call_tool("Snapshot", json::object(), 50ms);
+  CHECK_FALSE(out.ok);
+  CHECK(out.timed_out);
+  CHECK_FALSE(out.server_gone);
+  CHECK_FALSE(client.closed());
+  // The answer arriving after the caller gave up is counted, not matched.
+  const auto call = t.wait_sent([](const json& m) { return is_request(m, "tools/call"); });
+  t.deliver(response(call["id"], text_result("late")));
+  t.drain();
+  CHECK(client.counters().unmatched_responses == 1);
+}
+
+TEST_CASE("client reports initialize with no answer as Errc::timeout", "[mcp][client]") {
+  FakeTransport t;
+  McpClient client(t, kNever);
+  auto hello = client.initialize(50ms);
+  REQUIRE_FALSE(hello);
+  CHECK(hello.error().code == Errc::timeout);
+}
+
+TEST_CASE("client reports a transport closed mid-call as server gone", "[mcp][client]") {
+  FakeTransport t;
+  t.script = [](const json& m, FakeTransport& tr) {
+    if (is_request(m, "tools/call")) tr.close("server closed stdout");
+    else basic_server(m, tr);
+  };
+  McpClient client(t, kNever);
+  REQUIRE(client.initialize(5s));
+  // A long timeout: only the close can end this call early.
+  const CallOutcome out = client.call_tool("Snapshot", json::object(), 60s);
+  CHECK_FALSE(out.ok);
+  CHECK(out.server_gone);
+  CHECK_FALSE(out.timed_out);
+  CHECK(client.closed());
+  CHECK(client.closed_reason() == "server closed stdout");
+  // Later calls fail the same way without waiting.
+  const CallOutcome again = client.call_tool("Snapshot", json::object(), 60s);
+  CHECK(again.server_gone);
+}
+
+TEST_CASE("client follows tools/list pagination via nextCursor", "[mcp][client]") {
+  FakeTransport t;
+  t.script = [](const json& m, FakeTransport& tr) {
+    if (!is_request(m, "tools/list")) return basic_server(m, tr);
+    const json params = m.value("params", json::object());
+    const std::string cursor = params.value("cursor", "");
+    if (cursor.empty()) {
+      tr.deliver(response(m["id"], {{"tools", {{{"name", "a"}, {"inputSchema", {{"type", "object"}}}},
+                                               {{"name", "b"}}}},
+                                    {"nextCursor", "page-2"}}));
+    } else if (cursor == "page-2") {
+      tr.deliver(response(m["id"], {{"tools", {{{"name", "c"}}}}}));
+    } else {
+      tr.deliver(mcpleak::make_error(m["id"], -32602, "bad cursor"));
+    }
+  };
+  McpClient client(t, kNever);
+  REQUIRE(client.initialize(5s));
+  auto tools = client.list_tools(5s);
+  REQUIRE(tools);
+  REQUIRE(tools->size() == 3);
+  CHECK((*tools)[0].name == "a");
+  CHECK((*tools)[0].input_schema == json{{"type", "object"}});
+  CHECK((*tools)[1].name == "b");
+  CHECK((*tools)[2].name == "c");
+  int lists = 0;
+  for (const auto& m : t.sent()) lists += is_request(m, "tools/list") ? 1 : 0;
+  CHECK(lists == 2);
+}
+
+TEST_CASE("client's cancellation predicate cuts a wait short", "[mcp][client]") {
+  FakeTransport t;
+  std::atomic<bool> cancelled{false};
+  t.script = [&cancelled](const json& m, FakeTransport& tr) {
+    if (!is_request(m, "tools/call")) return basic_server(m, tr);
+    // Set from the delivery thread while the caller is already waiting; no answer.
+    tr.run([&cancelled] { cancelled = true; });
+  };
+  McpClient client(t, [&cancelled] { return cancelled.load(); });
+  REQUIRE(client.initialize(5s));
+  const CallOutcome out = client.call_tool("Snapshot", json::object(), 60s);
+  CHECK_FALSE(out.ok);
+  CHECK_FALSE(out.timed_out);
+  CHECK_FALSE(out.server_gone);
+  CHECK(out.error == "interrupted");
+}
+
+TEST_CASE("client counts non-JSON lines and keeps the first few", "[mcp][client]") {
+  FakeTransport t;
+  t.script = [](const json& m, FakeTransport& tr) {
+    if (is_request(m, "initialize")) {
+      for (int i = 0; i < 5; ++i) tr.deliver("log line " + std::to_string(i));
+    }
+    basic_server(m, tr);
+  };
+  McpClient client(t, kNever);
+  REQUIRE(client.initialize(5s));
+  const auto c = client.counters();
+  CHECK(c.non_json_lines == 5);
+  REQUIRE(c.junk_examples.size() == 3);
+  CHECK(c.junk_examples[0] == "log line 0");
+}

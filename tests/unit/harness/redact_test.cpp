@@ -1,0 +1,31 @@
+// Secrets in a server's command line never reach a report.
+#include "harness/runner/redact.h"
+#include "tests/support/catch.h"
+
+using mcpleak::redact_command;
+
+TEST_CASE("NAME=VALUE arguments with secret-looking names are masked", "[runner][redact]") {
+  const auto out = redact_command({"env", "GITHUB_TOKEN=ghp_abc123", "OPENAI_API_KEY=sk-x", "client_secret=s",
+                                   "DB_PASSWORD=pw", "MODE=fast", "--port=8080"});
+  CHECK(out == std::vector<std::string>{"env", "GITHUB_TOKEN=***", "OPENAI_API_KEY=***", "client_secret=***",
+                                        "DB_PASSWORD=***", "MODE=fast", "--port=8080"});
+}
+
+TEST_CASE("the value after a secret-named flag is masked", "[runner][redact]") {
+  const auto out = redact_command({"server", "--api-key", "sk-123", "--token", "t0k", "--name", "Finder"});
+  CHECK(out == std::vector<std::string>{"server", "--api-key", "***", "--token", "***", "--name", "Finder"});
+}
+
+TEST_CASE("authorization headers and URL passwords are masked", "[runner][redact]") {
+  const auto out = redact_command({"curl", "Authorization: Bearer abc.def", "https://me:pw@example.test/mcp",
+                                   "https://example.test/a@b", "https://user@example.test/"});
+  CHECK(out[1] == "Authorization: ***");
+  CHECK(out[2] == "https://***@example.test/mcp");
+  CHECK(out[3] == "https://example.test/a@b");
+  CHECK(out[4] == "https://user@example.test/");
+}
+
+TEST_CASE("an ordinary command line is unchanged", "[runner][redact]") {
+  const std::vector<std::string> argv = {"uvx", "--from", "macos-mcp==0.1.0", "macos-mcp", "--transport", "stdio"};
+  CHECK(redact_command(argv) == argv);
+}

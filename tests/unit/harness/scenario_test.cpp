@@ -1,0 +1,272 @@
+// harness/runner/scenario: the shipped scenario files, ${var} substitution, and the
+// file name plus exact JSON path in every malformed-scenario error.
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/runner/scenario.h"
+#include "tests/support/catch.h"
+
+using mcpleak::Errc;
+using mcpleak::parse_scenario;
+using mcpleak::Scenario;
+using nlohmann::json;
+
+namespace {
+
+const std::string kScenarioDir = MCPLEAK_SOURCE_DIR "/scenarios";
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  REQUIRE(in);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+Scenario load_shipped(const std::string& name, const std::map<std::string, std::string>& vars = {}) {
+  const std::string path = kScenarioDir + "/" + name + ".json";
+  auto s = parse_scenario(read_text(path), path, vars);
+  if (!s) FAIL(s.error().describe());
+  return *s;
+}
+
+}  // namespace
+
+TEST_CASE("shipped scenario idle.json", "[runner][scenario]") {
+  const Scenario s = load_shipped("idle");
+  CHECK(s.name == "idle");
+  CHECK(s.source == kScenarioDir + "/idle.json");
+  REQUIRE(s.phases.size() == 1);
+  CHECK(s.phases[0].idle);
+  CHECK(s.phases[0].steps.empty());
+  REQUIRE(s.diagnostics);
+  CHECK(s.diagnostics->tool == "Diagnostics");
+  CHECK(s.diagnostics->every_s == 5);
+  REQUIRE(s.duration_s);
+  CHECK(*s.duration_s == 300);
+}
+
+TEST_CASE("shipped scenario snapshot-loop.json", "[runner][scenario]") {
+  const Scenario s = load_shipped("snapshot-loop");
+  REQUIRE(s.phases.size() == 2);
+  const auto& loop = s.phases[0];
+  CHECK(loop.name == "loop");
+  CHECK_FALSE(loop.idle);
+  REQUIRE(loop.steps.size() == 1);
+  CHECK(loop.steps[0].tool == "Snapshot");
+  CHECK(loop.steps[0].args == json{{"use_vision", false}});
+  CHECK(s.phases[1].idle);
+  REQUIRE(s.phases[1].share);
+  CHECK(*s.phases[1].share == 0.15);
+  REQUIRE(s.rate_per_s);
+  CHECK(*s.rate_per_s == 5);
+  REQUIRE(s.duration_s);
+  CHECK(*s.duration_s == 600);
+}
+
+TEST_CASE("shipped scenario snapshot-finder-safari.json uses its variable defaults",
+          "[runner][scenario]") {
+  const Scenario s = load_shipped("snapshot-finder-safari");
+  REQUIRE(s.phases.size() == 2);
+  const auto& steps = s.phases[0].steps;
+  REQUIRE(steps.size() == 4);
+  CHECK(steps[0].tool == "App");
+  CHECK(steps[0].args == json{{"mode", "switch"}, {"name", "Finder"}});
+  CHECK(steps[1].tool == "Snapshot");
+  CHECK(steps[2].args == json{{"mode", "switch"}, {"name", "Safari"}});
+}
+
+TEST_CASE("a --var overrides a scenario's variable default", "[runner][scenario]") {
+  const Scenario s = load_shipped("snapshot-finder-safari", {{"app1", "gtk3-demo"}});
+  const auto& steps = s.phases[0].steps;
+  REQUIRE(steps.size() == 4);
+  CHECK(steps[0].args["name"] == "gtk3-demo");
+  CHECK(steps[2].args["name"] == "Safari");
+}
+
+TEST_CASE("substitution works inside strings, nested args and tool names", "[runner][scenario]") {
+  const std::string text = R"({"name":"x","vars":{"who":"world","t":"Echo"},
+    "phases":[{"name":"p","steps":[{"tool":"${t}",
+      "args":{"msg":"hello ${who}!","list":["${who}",3],"deep":{"k":"${who}${who}"}}}]}]})";
+  auto s = parse_scenario(text, "inline.json", {});
+  REQUIRE(s);
+  const auto& step = s->phases[0].steps[0];
+  CHECK(step.tool == "Echo");
+  CHECK(step.args == json{{"msg", "hello world!"}, {"list", {"world", 3}}, {"deep", {{"k", "worldworld"}}}});
+}
+
+TEST_CASE("an unknown variable names the JSON path where it is used", "[runner][scenario]") {
+  const std::string text = R"({"name":"x","vars":{"a":"1"},
+    "phases":[{"name":"p","steps":[{"tool":"T","args":{"name":"${app9}"}}]}]})";
+  auto s = parse_scenario(text, "vars.json", {});
+  REQUIRE_FALSE(s);
+  CHECK(s.error().code == Errc::usage);
+  const std::string d = s.error().describe();
+  INFO(d);
+  CHECK(d.find("vars.json: usage: $.phases[0].steps[0].args.name: ") != std::string::npos);
+  CHECK(d.find("${app9}") != std::string::npos);
+}
+
+TEST_CASE("malformed scenarios name the file and the exact JSON path", "[runner][scenario]") {
+  struct Case {
+    const char* text;
+    const char* path;
+  };
+  // Each text is a valid scenario with exactly one thing wrong.
+  const std::vector<Case> cases = {
+      {R"([1,2])", "$"},
+      {R"({"phases":[{"name":"p","idle":true}]})", "$.name"},
+      {R"({"name":"x"})", "$.phases"},
+      {R"({"name":"x","phases":[]})", "$.phases"},
+      {R"({"name":"x","phases":{}})", "$.phases"},
+      {R"({"name":"x","phases":[7]})", "$.phases[0]"},
+      {R"({"name":"x","phases":[{"idle":true}]})", "$.phases[0].name"},
+      {R"({"name":"x","phases":[{"name":"a","idle":true},{"name":""}]})", "$.phases[1].name"},
+      {R"({"name":"x","phases":[{"name":"p","idle":"yes"}]})", "$.phases[0].idle"},
+      {R"({"name":"x","phases":[{"name":"p","steps":{}}]})", "$.phases[0].steps"},
+      {R"({"name":"x","phases":[{"name":"p","steps":[]}]})", "$.phases[0].steps"},
+      {R"({"name":"x","phases":[{"name":"p"}]})", "$.phases[0].steps"},
+      {R"({"name":"x","phases":[{"name":"p","steps":["Snapshot"]}]})", "$.phases[0].steps[0]"},
+      {R"({"name":"x","phases":[{"name":"p","steps":[{"args":{}}]}]})", "$.phases[0].steps[0].tool"},
+      {R"({"name":"x","phases":[{"name":"p","steps":[{"tool":""}]}]})", "$.phases[0].steps[0].tool"},
+      {R"({"name":"x","phases":[{"name":"p","steps":[{"tool":5}]}]})", "$.phases[0].steps[0].tool"},
+      {R"({"name":"x","phases":[{"name":"p","steps":[{"tool":"T"},{"tool":"T","args":[]}]}]})",
+       "$.phases[0].steps[1].args"},
+      {R"({"name":"x","phases":[{"name":"p","steps":[{"tool":"T","args":{"a":"${x"}}]}]})",
+       "$.phases[0].steps[0].args.a"},
+      {R"({"name":"x","phases":[{"name":"p","idle":true,"steps":[{"tool":"T"}]}]})", "$.phases[0]"},
+      {R"({"name":"x","phases":[{"name":"p","steps":[{"tool":"T"}],"rate":"fast"}]})", "$.phases[0].rate"},
+      {R"({"name":"x","phases":[{"name":"p","steps":[{"tool":"T"}],"rate":-1}]})", "$.phases[0].rate"},
+      {R"({"name":"x","phases":[{"name":"p","steps":[{"tool":"T"}],"duration":"10 parsecs"}]})",
+       "$.phases[0].duration"},
+      {R"({"name":"x","phases":[{"name":"p","steps":[{"tool":"T"}],"duration":-3}]})",
+       "$.phases[0].duration"},
+      {R"({"name":"x","phases":[{"name":"p","steps":[{"tool":"T"}],"duration":true}]})",
+       "$.phases[0].duration"},
+      {R"({"name":"x","phases":[{"name":"p","idle":true,"share":1.5}]})", "$.phases[0].share"},
+      {R"({"name":"x","phases":[{"name":"p","steps":[{"tool":"T"}],"calls":0}]})", "$.phases[0].calls"},
+      {R"({"name":"x","phases":[{"name":"p","steps":[{"tool":"T"}],"calls":-2}]})", "$.phases[0].calls"},
+      {R"({"name":"x","phases":[{"name":"p","steps":[{"tool":"T"}],"calls":2.5}]})", "$.phases[0].calls"},
+      {R"({"name":"x","phases":[{"name":"p","idle":true,"calls":3}]})", "$.phases[0].calls"},
+      {R"({"name":"x","phases":[{"name":"p","idle":true,"duration":"1m","share":0.5}]})", "$.phases[0]"},
+      {R"({"name":"x","vars":[],"phases":[{"name":"p","idle":true}]})", "$.vars"},
+      {R"({"name":"x","vars":{"n":3},"phases":[{"name":"p","idle":true}]})", "$.vars.n"},
+      {R"({"name":"x","diagnostics":{"every":"5s"},"phases":[{"name":"p","idle":true}]})", "$.diagnostics"},
+      {R"({"name":"x","diagnostics":{"tool":"D","every":"often"},"phases":[{"name":"p","idle":true}]})",
+       "$.diagnostics.every"},
+      {R"({"name":"x","defaults":[],"phases":[{"name":"p","idle":true}]})", "$.defaults"},
+      {R"({"name":"x","defaults":{"duration":"forever"},"phases":[{"name":"p","idle":true}]})",
+       "$.defaults.duration"},
+      {R"({"name":"x","defaults":{"warmup":"-1s"},"phases":[{"name":"p","idle":true}]})",
+       "$.defaults.warmup"},
+      {R"({"name":"x","defaults":{"rate":1e9},"phases":[{"name":"p","idle":true}]})", "$.defaults.rate"},
+      {R"({"name":"x","defaults":{"budget":"lots"},"phases":[{"name":"p","idle":true}]})",
+       "$.defaults.budget"},
+      {R"({"name":"x","defaults":{"budget":5},"phases":[{"name":"p","idle":true}]})", "$.defaults.budget"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.text);
+    auto s = parse_scenario(c.text, "bad.json", {});
+    REQUIRE_FALSE(s);
+    CHECK(s.error().code == Errc::usage);
+    const std::string d = s.error().describe();
+    INFO(d);
+    CHECK(d.rfind(std::string("bad.json: usage: ") + c.path + ": ", 0) == 0);
+  }
+}
+
+TEST_CASE("text that is not JSON is a usage error naming the file", "[runner][scenario]") {
+  auto s = parse_scenario("{\"name\": \"x\",", "broken.json", {});
+  REQUIRE_FALSE(s);
+  CHECK(s.error().code == Errc::usage);
+  const std::string d = s.error().describe();
+  CHECK(d.rfind("broken.json: usage: not valid JSON", 0) == 0);
+}
+
+TEST_CASE("plan_phase_lengths: fixed, share and open phases", "[runner][scenario]") {
+  Scenario s;
+  s.phases.resize(5);
+  s.phases[0].duration_s = 60;  // fixed
+  s.phases[1].share = 0.25;     // a quarter of the run
+  // phases[2] and [4] are open: they split what is left equally
+  s.phases[3].calls = 100;      // length set by calls, not time
+  const double total = 600;
+  const auto len = mcpleak::plan_phase_lengths(s, total);
+  REQUIRE(len.size() == 5);
+  const double open_each = (total - 60 - 0.25 * total) / 2;
+  REQUIRE(len[0]);
+  CHECK(*len[0] == Approx(60));
+  REQUIRE(len[1]);
+  CHECK(*len[1] == Approx(0.25 * total));
+  REQUIRE(len[2]);
+  CHECK(*len[2] == Approx(open_each));
+  CHECK_FALSE(len[3]);
+  REQUIRE(len[4]);
+  CHECK(*len[4] == Approx(open_each));
+}
+
+TEST_CASE("plan_phase_lengths: open phases get zero when fixed ones fill the run",
+          "[runner][scenario]") {
+  Scenario s;
+  s.phases.resize(2);
+  s.phases[0].duration_s = 900;
+  const auto len = mcpleak::plan_phase_lengths(s, 600);
+  REQUIRE(len[1]);
+  CHECK(*len[1] == 0);
+}
+
+TEST_CASE("plan_phase_lengths on a shipped scenario", "[runner][scenario]") {
+  const Scenario s = load_shipped("snapshot-loop");
+  const auto len = mcpleak::plan_phase_lengths(s, 600);
+  REQUIRE(len.size() == 2);
+  REQUIRE(len[0]);
+  REQUIRE(len[1]);
+  CHECK(*len[1] == Approx(0.15 * 600));
+  CHECK(*len[0] + *len[1] == Approx(600));
+}
+
+TEST_CASE("find_scenario_file: names, paths and misses", "[runner][scenario]") {
+  namespace fs = std::filesystem;
+  const std::string missing_dir = (fs::temp_directory_path() / "mcpleak-no-such-dir").string();
+  SECTION("a name is found as NAME.json in the first dir that has it") {
+    auto f = mcpleak::find_scenario_file("idle", {missing_dir, kScenarioDir});
+    REQUIRE(f);
+    CHECK(fs::equivalent(*f, kScenarioDir + "/idle.json"));
+  }
+  SECTION("an existing path is used as is") {
+    const std::string path = kScenarioDir + "/snapshot-loop.json";
+    auto f = mcpleak::find_scenario_file(path, {});
+    REQUIRE(f);
+    CHECK(*f == path);
+  }
+  SECTION("an unknown name lists where it looked") {
+    auto f = mcpleak::find_scenario_file("no-such-scenario", {missing_dir, kScenarioDir});
+    REQUIRE_FALSE(f);
+    CHECK(f.error().code == Errc::usage);
+    CHECK(f.error().message.find("no-such-scenario") != std::string::npos);
+    CHECK(f.error().message.find(missing_dir) != std::string::npos);
+    CHECK(f.error().message.find(kScenarioDir) != std::string::npos);
+  }
+  SECTION("a missing path is not searched for and is named") {
+    auto f = mcpleak::find_scenario_file("./nowhere/idle.json", {kScenarioDir});
+    REQUIRE_FALSE(f);
+    CHECK(f.error().code == Errc::usage);
+    CHECK(f.error().describe().find("./nowhere/idle.json") != std::string::npos);
+  }
+}
+
+TEST_CASE("tool_loop_scenario loops one call then idles", "[runner][scenario]") {
+  const Scenario s = mcpleak::tool_loop_scenario("Snapshot", {{"use_vision", false}});
+  REQUIRE(s.phases.size() == 2);
+  REQUIRE(s.phases[0].steps.size() == 1);
+  CHECK(s.phases[0].steps[0].tool == "Snapshot");
+  CHECK(s.phases[0].steps[0].args == json{{"use_vision", false}});
+  CHECK(s.phases[1].idle);
+  CHECK(s.source == "--tool Snapshot");
+}
