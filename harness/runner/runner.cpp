@@ -19,6 +19,7 @@
 #include "harness/model/serialize.h"
 #include "harness/process/child_group.h"
 #include "harness/process/stop_signal.h"
+#include "harness/runner/redact.h"
 #include "harness/runner/region_sampler.h"
 #include "harness/runner/run_dir.h"
 #include "harness/sampler/sampler.h"
@@ -325,7 +326,7 @@ Result<Report> Run::execute() {
     return Error(Errc::usage, std::string("cannot write: ") + std::strerror(errno)).with(path("calls.jsonl"));
   }
   info_.scenario = o_.scenario.name;
-  info_.server_command = o_.server_command;
+  info_.server_command = redact_command(o_.server_command);
   info_.budget_bytes_per_min = o_.budget_bytes_per_min;
   info_.warmup_s = o_.warmup_s;
   info_.min_duration_s = o_.min_duration_s;

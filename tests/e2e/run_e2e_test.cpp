@@ -268,3 +268,17 @@ TEST_CASE("ab runs base and candidate together and fails a leaking candidate", "
     CHECK(run_mcpleak("compare-worse", {"compare", root + "/base", root + "/candidate"}, {}, 60).exit_code == 1);
   }
 }
+
+TEST_CASE("a token on the server's command line appears in no report", "[e2e]") {
+  auto args = run_args({"--tool", "echo", "--rate", "10", "--duration", "6s"});
+  args.insert(args.end(), kQuick.begin(), kQuick.end());
+  auto r = run_mcpleak("redact", args, {"env", "MCP_API_TOKEN=hunter2-secret", test_server_bin()});
+  REQUIRE(r.report.is_object());
+  for (const char* file : {"report.json", "summary.md", "junit.xml", "report.html", "run.json"}) {
+    INFO(file);
+    const std::string text = e2e::read_text(std::filesystem::path(r.out_dir) / file);
+    CHECK(!text.empty());
+    CHECK(text.find("hunter2") == std::string::npos);
+  }
+  CHECK(r.report["server"]["command"][1] == "MCP_API_TOKEN=***");
+}

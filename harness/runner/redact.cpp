@@ -1,0 +1,70 @@
+#include "harness/runner/redact.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace mcpleak {
+namespace {
+
+constexpr const char* kMask = "***";
+
+std::string upper(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) {
+    return c == '-' ? '_' : static_cast<char>(std::toupper(c));
+  });
+  return s;
+}
+
+bool secret_name(const std::string& name) {
+  std::string n = upper(name);
+  while (!n.empty() && n.front() == '_') n.erase(n.begin());
+  for (const char* suffix : {"TOKEN", "KEY", "SECRET", "PASSWORD", "PASSWD"}) {
+    if (n.ends_with(suffix)) return true;
+  }
+  return n == "AUTHORIZATION" || n == "AUTH";
+}
+
+// "https://user:pw@host/x" -> "https://***@host/x".
+std::string redact_url_credentials(const std::string& arg) {
+  const auto scheme = arg.find("://");
+  if (scheme == std::string::npos) return arg;
+  const auto at = arg.find('@', scheme + 3);
+  const auto slash = arg.find('/', scheme + 3);
+  if (at == std::string::npos || (slash != std::string::npos && slash < at)) return arg;
+  if (arg.find(':', scheme + 3) > at) return arg;  // user only, no password
+  return arg.substr(0, scheme + 3) + kMask + arg.substr(at);
+}
+
+}  // namespace
+
+std::vector<std::string> redact_command(const std::vector<std::string>& argv) {
+  std::vector<std::string> out;
+  out.reserve(argv.size());
+  bool mask_next = false;
+  for (const std::string& arg : argv) {
+    if (mask_next) {
+      out.emplace_back(kMask);
+      mask_next = false;
+      continue;
+    }
+    const std::string upper_arg = upper(arg);
+    if (upper_arg.starts_with("AUTHORIZATION:")) {
+      out.push_back(arg.substr(0, arg.find(':') + 1) + " " + kMask);
+      continue;
+    }
+    if (const auto eq = arg.find('='); eq != std::string::npos && eq > 0) {
+      if (secret_name(arg.substr(0, eq))) {
+        out.push_back(arg.substr(0, eq + 1) + kMask);
+        continue;
+      }
+    } else if (arg.starts_with("-") && secret_name(arg)) {
+      out.push_back(arg);
+      mask_next = true;
+      continue;
+    }
+    out.push_back(redact_url_credentials(arg));
+  }
+  return out;
+}
+
+}  // namespace mcpleak
