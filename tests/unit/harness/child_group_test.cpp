@@ -95,7 +95,9 @@ TEST_CASE("terminate() leaves no process of the group, grandchildren included",
   // The grandchild (a subshell) prints its pid, then says on stderr when SIGTERM reaches
   // it: only a signal sent to the whole group does, before the SIGKILL fallback.
   ChildGroup g = spawn_sh(
-      "sh -c 'trap \"echo got-term >&2; exit 0\" TERM; echo $$; while :; do sleep 1; done' & "
+      // NOTE: `sleep & wait`, not a foreground sleep: dash runs a trap at once only while
+      // in the wait builtin; a TERM landing as it forks a foreground child can be lost.
+      "sh -c 'trap \"echo got-term >&2; exit 0\" TERM; echo $$; while :; do sleep 1 & wait $!; done' & "
       "sleep 60",
       pipes);
   const pid_t pgid = g.leader();
