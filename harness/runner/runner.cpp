@@ -214,6 +214,11 @@ void Run::maybe_look() {
   const double t = now_s();
   const double first = o_.warmup_s + o_.min_duration_s;
   if (t < first || t < next_look_s_) return;
+  // Look only once the samples themselves cover the minimum duration: the clock may be
+  // past it while the latest sample is a tick short, and a look that cannot decide
+  // still spends its share of alpha.
+  const auto latest = sampler_->latest();
+  if (!latest || latest->t_s < first) return;
   next_look_s_ = std::max(t, first) + o_.look_every_s;
   const auto samples = sampler_->light_samples();
   info_.elapsed_s = t;

@@ -167,7 +167,8 @@ Result<Scenario> parse_scenario(std::string_view text, const std::string& source
     try {
       const json again = json::parse(text);
       (void)again;
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {
+      // Not only parse_error: a number too large for a double is out_of_range (406).
       return Error(Errc::usage, std::string("not valid JSON: ") + e.what()).with(source);
     }
     return Error(Errc::usage, "not valid JSON").with(source);

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -41,6 +42,11 @@ struct Options {
   std::size_t child_leak_per_sec = 0;
   std::size_t plateau_bytes = 0;
   double plateau_seconds = 60;
+  // Hostile protocol behaviour (tests/e2e/hostile_e2e_test.cpp).
+  std::size_t huge_line = 0;
+  bool wrong_id = false;
+  bool answer_twice = false;
+  bool unsolicited = false;
 };
 
 std::mutex g_out_mutex;
@@ -98,6 +104,19 @@ json tools_list() {
             tool("Diagnostics", json::object())}}};
 }
 
+// Writes `bytes` of 'x' with no newline, in chunks so this server never holds the line:
+// the reader, not the writer, is what the test measures.
+void write_huge_line(std::size_t bytes) {
+  std::lock_guard lock(g_out_mutex);
+  const std::string chunk(1 << 20, 'x');
+  for (std::size_t left = bytes; left > 0;) {
+    const std::size_t n = left < chunk.size() ? left : chunk.size();
+    std::cout.write(chunk.data(), static_cast<std::streamsize>(n));
+    left -= n;
+  }
+  std::cout.flush();
+}
+
 json text_result(const std::string& text) {
   return {{"content", {{{"type", "text"}, {"text", text}}}}};
 }
@@ -125,6 +144,10 @@ int main(int argc, char** argv) {
   app.add_option("--child-leak-per-sec", o.child_leak_per_sec, "bytes each child leaks per second");
   app.add_option("--plateau-bytes", o.plateau_bytes, "bytes retained over the first --plateau-seconds, then no more");
   app.add_option("--plateau-seconds", o.plateau_seconds, "how long the plateau ramp lasts")->capture_default_str();
+  app.add_option("--huge-line", o.huge_line, "on the first tools/call, write BYTES of 'x' with no newline, then never answer");
+  app.add_flag("--wrong-id", o.wrong_id, "answer tools/call with the request's id + 1000");
+  app.add_flag("--answer-twice", o.answer_twice, "send each tools/call response twice");
+  app.add_flag("--unsolicited", o.unsolicited, "send a response to an id never requested before each tools/call answer");
   CLI11_PARSE(app, argc, argv);
 
   if (o.ignore_sigterm) ::signal(SIGTERM, SIG_IGN);
@@ -200,13 +223,24 @@ int main(int argc, char** argv) {
         continue;
       }
       ++calls;
+      if (o.huge_line) {
+        if (calls == 1) write_huge_line(o.huge_line);
+        continue;  // never answer, stay alive
+      }
       if (o.crash_after >= 0 && calls > o.crash_after) std::abort();
       if (o.hang_after >= 0 && calls > o.hang_after) continue;
       leak(o.leak_per_call);
       if (o.transient) std::free(touched_block(o.transient));
       std::string text = tool + " ok #" + std::to_string(calls);
       if (tool == "Snapshot" && o.huge_response) text = std::string(o.huge_response, 'x');
-      send({{"jsonrpc", "2.0"}, {"id", id}, {"result", text_result(text)}});
+      if (o.unsolicited) {
+        // mcpleak numbers requests from 1 upwards; it never gets this far.
+        send({{"jsonrpc", "2.0"}, {"id", 1000000 + calls}, {"result", text_result("unasked")}});
+      }
+      const json answer_id = o.wrong_id && id.is_number_integer() ? json(id.get<std::int64_t>() + 1000) : id;
+      const json answer = {{"jsonrpc", "2.0"}, {"id", answer_id}, {"result", text_result(text)}};
+      send(answer);
+      if (o.answer_twice) send(answer);
     } else {
       send({{"jsonrpc", "2.0"}, {"id", id}, {"error", {{"code", -32601}, {"message", "method not found"}}}});
     }
