@@ -79,7 +79,7 @@ double block_inflation(const NoiseModel& noise, double samples_per_block) {
 }
 
 double block_length_s(double span_s) {
-  return std::max(std::clamp(span_s / 40, 1.0, 5.0), span_s / 400);
+  return std::max(std::clamp(span_s / 200, 1.0, 5.0), span_s / 400);
 }
 
 std::vector<Point> block_medians(std::span<const Point> points, double block_s) {

@@ -38,8 +38,10 @@ struct Trend {
   std::shared_ptr<const PairwiseSlopes> slopes;  // block slopes per second, for at_level
 };
 
-// Block length for a window of `span_s` seconds: about sixteen blocks for short windows,
-// between 2 and 5 s each, and no more than ~400 blocks for long ones (O(n^2) pairs).
+// Block length for a window of `span_s` seconds: 1 s blocks (four samples, so a median
+// absorbs a single spike) until the window holds 200 of them, then up to 5 s blocks,
+// and no more than ~400 blocks for long windows (O(n^2) pairs). Many blocks keep the
+// interval bounded at the strict levels of later looks when serial correlation is high.
 double block_length_s(double span_s);
 
 // Medians of consecutive `block_s`-second blocks of the points, per group: x is the median

@@ -219,7 +219,10 @@ void Run::maybe_look() {
   // still spends its share of alpha.
   const auto latest = sampler_->latest();
   if (!latest || latest->t_s < first) return;
-  next_look_s_ = std::max(t, first) + o_.look_every_s;
+  // Looks thin out as the run grows (every 5 s at first, then every quarter of the
+  // elapsed time): each look spends alpha, and fewer later looks keep their level
+  // reachable while the number of blocks grows with the window.
+  next_look_s_ = std::max(t, first) + std::max(o_.look_every_s, 0.25 * t);
   const auto samples = sampler_->light_samples();
   info_.elapsed_s = t;
   // The phase under way ends "now" as far as this look is concerned.

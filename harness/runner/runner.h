@@ -29,7 +29,7 @@ struct RunOptions {
   std::chrono::milliseconds call_timeout{30000};
   std::chrono::milliseconds init_timeout{30000};
   std::chrono::milliseconds sample_period{250};
-  double look_every_s = 5;                      // interim looks for early stop
+  double look_every_s = 5;                      // shortest gap between interim looks
   double idle_tail_after_stop_s = 20;           // idle phase kept after an early decision
   int hung_after_timeouts = 3;                  // consecutive timeouts => server hung
   ProgressPrinter::Mode progress = ProgressPrinter::Mode::plain;
