@@ -94,8 +94,12 @@ void Sampler::take_sample() {
     pids_seen_.insert(p.pid);
     if (p.footprint_bytes >= largest_.second) largest_ = {p.pid, p.footprint_bytes};
   }
+  // Interim looks need only time, calls, phase and the sums: keeping per-pid detail,
+  // counters or regions in memory would make mcpleak's own footprint grow with the run.
   s.tree.pids.clear();
   s.tree.pids.shrink_to_fit();
+  s.diagnostics.clear();
+  s.regions.clear();
   light_.push_back(std::move(s));
 }
 

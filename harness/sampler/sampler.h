@@ -54,7 +54,7 @@ class Sampler {
   // Takes one last sample (when the root is still alive), then stops and joins.
   void stop();
 
-  // Samples so far without per-pid detail (for interim looks; bounded memory).
+  // Samples so far without per-pid detail, counters or regions (for interim looks).
   std::vector<Sample> light_samples() const;
   std::size_t count() const;
   std::uint64_t missed_ticks() const { return missed_ticks_.load(); }
