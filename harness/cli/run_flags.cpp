@@ -77,6 +77,8 @@ void add_run_flags(CLI::App& sub, RunFlags& f) {
   sub.add_flag("--json", f.json, "print report.json on stdout");
   sub.add_flag("--no-early-stop", f.no_early_stop, "run the full duration even when the verdict is clear");
   sub.add_flag("--quiet,-q", f.quiet, "no progress lines");
+  sub.add_flag("--capture-stacks", f.capture_stacks,
+               "macOS: when leaking, `sample` the largest process for 3 s into stacks.txt");
 }
 
 std::string default_out_dir() {
@@ -109,6 +111,7 @@ Result<RunOptions> build_run_options(const RunFlags& f, const std::vector<std::s
   o.rate_override = f.rate;
   if (f.rate && *f.rate < 0) return Error(Errc::usage, "--rate must be >= 0");
   o.early_stop = !f.no_early_stop;
+  o.capture_stacks = f.capture_stacks;
   o.progress = ProgressPrinter::detect(f.quiet);
 
   // A flag given wins; otherwise the scenario's default; otherwise ours.

@@ -30,6 +30,7 @@ struct RunFlags {
   bool json = false;
   bool no_early_stop = false;
   bool quiet = false;
+  bool capture_stacks = false;
 };
 
 void add_run_flags(CLI::App& sub, RunFlags& flags);

@@ -23,7 +23,9 @@
 #include "harness/runner/region_sampler.h"
 #include "harness/runner/run_dir.h"
 #include "harness/sampler/sampler.h"
+#include "probes/macos_tools.h"
 #include "probes/probe.h"
+#include "probes/sample_parse.h"
 
 namespace mcpleak {
 namespace {
@@ -122,6 +124,7 @@ class Run {
   void maybe_diagnostics(McpClient& client);
   void maybe_look();
   void report_progress();
+  void capture_stacks();
   void record_call(const std::string& tool, double sent_s, const CallOutcome& c, bool scenario_call);
   Stop run_phase(std::size_t index, std::optional<double> planned_s, McpClient& client, ChildGroup& group);
   void fail(std::string why) {
@@ -147,6 +150,7 @@ class Run {
   std::string look_text_;
   std::string phase_name_;
   bool decided_ = false;
+  std::optional<Verdict> last_look_;
   std::set<std::string> offered_tools_;
 };
 
@@ -233,6 +237,7 @@ void Run::maybe_look() {
   std::snprintf(buf, sizeof buf, "slope %s (CI %s)", analysis::format_rate(look.bytes_per_min).c_str(),
                 analysis::format_interval(look.ci_bytes_per_min.lo, look.ci_bytes_per_min.hi).c_str());
   look_text_ = buf;
+  last_look_ = look.decided;
   if (look.decided && o_.early_stop && !decided_) {
     decided_ = true;
     info_.stopped_early_at_s = t;
@@ -300,7 +305,34 @@ Run::Stop Run::run_phase(std::size_t index, std::optional<double> planned_s, Mcp
   return stop;
 }
 
+// `sample PID 3` of the largest process while the server still runs, when the evidence
+// says leaking: stacks.txt beside the report, its heaviest frames in the warnings.
+void Run::capture_stacks() {
+  if (last_look_ != Verdict::leaking) {
+    info_.warnings.push_back("--capture-stacks: no look said leaking; no stacks taken");
+    return;
+  }
+  const auto target = sampler_ ? sampler_->latest_largest_pid() : std::nullopt;
+  if (!target) return;
+  auto text = run_sample(target->first, 3);
+  if (!text) {
+    info_.warnings.push_back("--capture-stacks: " + text.error().describe());
+    return;
+  }
+  std::ofstream(path("stacks.txt")) << *text;
+  if (auto frames = parse_sample_top_frames(*text, 3); frames && !frames->empty()) {
+    std::string top;
+    for (const auto& f : *frames) {
+      top += (top.empty() ? "" : ", ") + f.symbol + (f.library.empty() ? "" : " (" + f.library + ")") +
+             " x" + std::to_string(f.samples);
+    }
+    info_.warnings.push_back("stacks.txt (sample of pid " + std::to_string(target->first) +
+                             "), heaviest frames: " + top);
+  }
+}
+
 Result<Report> Run::finish(std::optional<ChildGroup>& group) {
+  if (o_.capture_stacks && group) capture_stacks();
   if (regions_) {
     regions_->stop();
     for (auto& note : regions_->notes()) info_.warnings.push_back(note);

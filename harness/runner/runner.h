@@ -32,6 +32,7 @@ struct RunOptions {
   double look_every_s = 5;                      // shortest gap between interim looks
   double idle_tail_after_stop_s = 20;           // idle phase kept after an early decision
   int hung_after_timeouts = 3;                  // consecutive timeouts => server hung
+  bool capture_stacks = false;                  // macOS: `sample` the largest process if leaking
   ProgressPrinter::Mode progress = ProgressPrinter::Mode::plain;
   std::string label;                            // prefix for progress lines ("base", "candidate")
 };
