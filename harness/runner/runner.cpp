@@ -253,6 +253,15 @@ void Run::report_progress() {
   s.calls_failed = failed_;
   s.phase = phase_name_;
   s.look = look_text_;
+  // The earliest a verdict can come: the next interim look (the first needs
+  // warm-up + min-duration of samples).
+  if (!decided_ && o_.early_stop) {
+    const double next = std::max(next_look_s_, o_.warmup_s + o_.min_duration_s);
+    if (next < o_.duration_s) {
+      s.look += (s.look.empty() ? "" : ", ") + std::string("verdict possible at ") +
+                std::to_string(static_cast<int>(next)) + "s";
+    }
+  }
   if (auto latest = sampler_->latest()) s.footprint_bytes = latest->tree.footprint_bytes;
   progress_.update(s);
 }
