@@ -185,7 +185,16 @@ Run::Stop Run::check(McpClient& client, ChildGroup& group) {
     return Stop::server_failed;
   }
   if (client.closed()) {
-    fail("server closed its stdout during the run: " + client.closed_reason());
+    // A dying process closes its stdout a moment before it can be reaped: give it a
+    // second so the report says how it died rather than only that the pipe closed.
+    for (int i = 0; i < 100; ++i) {
+      if (auto status = group.poll()) {
+        fail("server exited during the run (" + status->describe() + ")");
+        return Stop::server_failed;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    fail("server closed its stdout during the run but kept running: " + client.closed_reason());
     return Stop::server_failed;
   }
   if (sampler_->root_gone()) {
