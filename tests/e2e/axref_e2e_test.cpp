@@ -83,13 +83,24 @@ TEST_CASE("axref fixed is bounded on idle", "[e2e][axref]") {
   CHECK(e2e::no_server_left(r));
 }
 
-TEST_CASE("axref observer-per-snapshot is leaking on snapshot-loop, one observer per Snapshot", "[e2e][axref]") {
-  auto r = run_mcpleak("axref-observer-per-snapshot", concat({"run", "--scenario", "snapshot-loop"}, kLeakRun),
-                       injected("observer-per-snapshot"));
+namespace {
+
+// snapshot-loop against axref with one leak class injected: must be leaking, by calls.
+e2e::Run run_leaking_snapshot_loop(const std::string& inject) {
+  auto r = run_mcpleak("axref-" + inject, concat({"run", "--scenario", "snapshot-loop"}, kLeakRun),
+                       injected(inject));
   INFO(summary(r));
   REQUIRE(r.exit_code == 1);
   CHECK(r.report["verdict"] == "leaking");
   CHECK(r.report["growth"]["driver"] == "calls");
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("axref observer-per-snapshot is leaking on snapshot-loop, one observer per Snapshot", "[e2e][axref]") {
+  auto r = run_leaking_snapshot_loop("observer-per-snapshot");
+  INFO(summary(r));
   const double truth = 32 * kKiB * kScale;
   CHECK(std::fabs(r.report["growth"]["bytes_per_call"].get<double>() - truth) / truth < 0.20);
   // Every Snapshot leaves an observer behind: the counter rises with the snapshots.
@@ -99,12 +110,8 @@ TEST_CASE("axref observer-per-snapshot is leaking on snapshot-loop, one observer
 }
 
 TEST_CASE("axref element-retain is leaking on snapshot-loop, elements rising", "[e2e][axref]") {
-  auto r = run_mcpleak("axref-element-retain", concat({"run", "--scenario", "snapshot-loop"}, kLeakRun),
-                       injected("element-retain"));
+  auto r = run_leaking_snapshot_loop("element-retain");
   INFO(summary(r));
-  REQUIRE(r.exit_code == 1);
-  CHECK(r.report["verdict"] == "leaking");
-  CHECK(r.report["growth"]["driver"] == "calls");
   // 32 KiB x scale per Snapshot plus the element references themselves.
   CHECK(r.report["growth"]["bytes_per_call"].get<double>() > 0.8 * 32 * kKiB * kScale);
   CHECK(diag(r, "per_min", "elements") > 0);
@@ -113,12 +120,8 @@ TEST_CASE("axref element-retain is leaking on snapshot-loop, elements rising", "
 }
 
 TEST_CASE("axref undrained-pool is leaking on snapshot-loop", "[e2e][axref]") {
-  auto r = run_mcpleak("axref-undrained-pool", concat({"run", "--scenario", "snapshot-loop"}, kLeakRun),
-                       injected("undrained-pool"));
+  auto r = run_leaking_snapshot_loop("undrained-pool");
   INFO(summary(r));
-  REQUIRE(r.exit_code == 1);
-  CHECK(r.report["verdict"] == "leaking");
-  CHECK(r.report["growth"]["driver"] == "calls");
   const double truth = 32 * kKiB * kScale;
   CHECK(std::fabs(r.report["growth"]["bytes_per_call"].get<double>() - truth) / truth < 0.20);
   CHECK(std::fabs(diag(r, "per_min", "observers")) < 1);
