@@ -11,6 +11,7 @@
 
 #include "harness/mcp/transport.h"
 #include "harness/process/child_group.h"
+#include "harness/process/log_drain.h"
 
 namespace mcpleak {
 
@@ -33,23 +34,22 @@ class StdioTransport final : public Transport {
              std::function<void(std::string)> on_closed) override;
   Result<void> send(std::string_view message) override;
   std::size_t oversized_lines() const override { return oversized_.load(); }
-  std::uint64_t stderr_bytes() const { return stderr_bytes_.load(); }
+  std::uint64_t stderr_bytes() const { return stderr_.bytes_read(); }
   // Stops the threads without waiting for EOF (the server may keep pipes open).
   void stop() override;
 
  private:
   void read_stdout(std::function<void(std::string_view)> on_line,
                    std::function<void(std::string)> on_closed);
-  void drain_stderr();
 
-  ChildPipes pipes_;
+  UniqueFd stdin_write_;
+  UniqueFd stdout_read_;
   StdioTransportOptions options_;
+  LogDrain stderr_;
   std::mutex write_mutex_;
   std::atomic<bool> stopping_{false};
   std::atomic<std::size_t> oversized_{0};
-  std::atomic<std::uint64_t> stderr_bytes_{0};
   std::thread stdout_thread_;
-  std::thread stderr_thread_;
 };
 
 }  // namespace mcpleak
