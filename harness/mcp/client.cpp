@@ -197,6 +197,7 @@ Result<ServerHello> McpClient::initialize(std::chrono::milliseconds timeout) {
     hello.version = info->value("version", "");
   }
   hello.capabilities = r.value("capabilities", nlohmann::json::object());
+  transport_.set_protocol_version(hello.protocol_version);
   if (auto sent = transport_.send(make_notification("notifications/initialized", nullptr)); !sent) {
     return Error(sent.error()).with("notifications/initialized");
   }

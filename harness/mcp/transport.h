@@ -1,4 +1,5 @@
-// The seam between McpClient and how bytes reach the server (stdio now; HTTP later).
+// The seam between McpClient and how bytes reach the server: stdio (stdio_transport.h)
+// or Streamable HTTP (http_transport.h).
 #pragma once
 
 #include <functional>
@@ -20,8 +21,17 @@ class Transport {
   virtual Result<void> send(std::string_view message) = 0;
   // Stops the reader threads and waits for them; no callback runs after it returns.
   virtual void stop() = 0;
-  // Lines dropped for being longer than the cap.
+  // Messages dropped for being longer than the cap.
   virtual std::size_t oversized_lines() const = 0;
+
+  // The protocol version initialize agreed on; HTTP repeats it on every later request.
+  virtual void set_protocol_version(const std::string& /*version*/) {}
+  // Whether a session can be closed and a new one opened (Streamable HTTP). Over stdio
+  // the session is the process's lifetime.
+  virtual bool supports_sessions() const { return false; }
+  // Ends the current session (HTTP: DELETE with its Mcp-Session-Id); the next
+  // initialize opens a new one.
+  virtual Result<void> end_session() { return Error(Errc::usage, "this transport has no sessions"); }
 };
 
 }  // namespace mcpleak
