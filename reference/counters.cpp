@@ -8,6 +8,7 @@ std::string_view leak_class_name(LeakClass c) {
     case LeakClass::observer_retry: return "observer-retry";
     case LeakClass::element_retain: return "element-retain";
     case LeakClass::undrained_pool: return "undrained-pool";
+    case LeakClass::session_retain: return "session-retain";
   }
   return "unknown";
 }
@@ -20,6 +21,9 @@ std::int64_t Counters::leaked_bytes() const {
 
 bool Counters::all_released() const {
   if (observers.load() != 0 || elements.load() != 0 || cache_bytes.load() != 0) return false;
+  if (live_sessions.load() != 0 || retained_sessions.load() != 0 || session_bytes.load() != 0) {
+    return false;
+  }
   for (const auto& i : injections) {
     if (i.bytes.load() != 0) return false;
   }
@@ -40,6 +44,9 @@ nlohmann::json diagnostics_json(const Counters& counters, unsigned active) {
           {"snapshots", counters.snapshots.load()},
           {"cache_bytes", counters.cache_bytes.load()},
           {"leaked_bytes", counters.leaked_bytes()},
+          {"live_sessions", counters.live_sessions.load()},
+          {"retained_sessions", counters.retained_sessions.load()},
+          {"session_bytes", counters.session_bytes.load()},
           {"injections", std::move(injections)}};
 }
 

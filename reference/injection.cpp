@@ -8,6 +8,7 @@ namespace {
 
 constexpr std::size_t kPerCallBytes = 32 * 1024;
 constexpr std::size_t kPerTickBytes = 16 * 1024;
+constexpr std::size_t kPerSessionBytes = 64 * 1024;
 constexpr std::size_t kPoolObjectsPerJob = 32;
 constexpr auto kRetryInterval = std::chrono::milliseconds(100);
 
@@ -38,14 +39,16 @@ Result<InjectionConfig> parse_injections(std::string_view list, double scale) {
     if (!known) {
       return Error(Errc::usage, "unknown leak class '" + std::string(item) +
                                     "' (observer-per-snapshot, observer-retry, "
-                                    "element-retain, undrained-pool)");
+                                    "element-retain, undrained-pool, session-retain)");
     }
   }
   return cfg;
 }
 
 std::size_t bytes_per_leak_event(LeakClass c, double scale) {
-  const std::size_t base = c == LeakClass::observer_retry ? kPerTickBytes : kPerCallBytes;
+  std::size_t base = kPerCallBytes;
+  if (c == LeakClass::observer_retry) base = kPerTickBytes;
+  if (c == LeakClass::session_retain) base = kPerSessionBytes;
   return static_cast<std::size_t>(static_cast<double>(base) * scale);
 }
 

@@ -1,5 +1,5 @@
-// axref: the reference accessibility MCP server (stdio). Parses arguments and dispatches;
-// everything else lives in axref_core.
+// axref: the reference accessibility MCP server (stdio or Streamable HTTP). Parses
+// arguments and dispatches; everything else lives in axref_core.
 #include <iostream>
 #include <string>
 #include <unistd.h>
@@ -7,15 +7,31 @@
 #include <CLI/CLI.hpp>
 
 #include "reference/backend.h"
+#include "reference/http_server.h"
 #include "reference/injection.h"
 #include "reference/stdio_server.h"
 
 int main(int argc, char** argv) {
   using namespace mcpleak::axref;
-  CLI::App cli{"axref: reference accessibility MCP server (stdio)"};
+  CLI::App cli{"axref: reference accessibility MCP server (stdio or Streamable HTTP)"};
   BackendOptions options;
   std::string inject;
   double inject_scale = 1.0;
+  std::string transport = "stdio";
+  std::string http_response = "json";
+  HttpOptions http;
+  cli.add_option("--transport", transport,
+                 "stdio (default: JSON-RPC lines on stdin/stdout) | streamable-http "
+                 "(http://127.0.0.1:PORT/mcp)")
+      ->check(CLI::IsMember({"stdio", "streamable-http"}));
+  auto* port_option = cli.add_option("--port", http.port,
+                                     "streamable-http: loopback port to listen on (required)")
+                          ->check(CLI::Range(1, 65535));
+  auto* response_option =
+      cli.add_option("--http-response", http_response,
+                     "streamable-http: answer each request as json (default) or as one "
+                     "sse event")
+          ->check(CLI::IsMember({"json", "sse"}));
   cli.add_option("--backend", options.kind, "synthetic | atspi | macos")
       ->check(CLI::IsMember({"synthetic", "atspi", "macos"}));
   cli.add_option("--tree-nodes", options.tree_nodes, "synthetic: nodes per app tree")
@@ -27,13 +43,24 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 4096));
   cli.add_option("--inject", inject,
                  "leak classes to inject: observer-per-snapshot, observer-retry, "
-                 "element-retain, undrained-pool (comma-separated)");
+                 "element-retain, undrained-pool, session-retain (comma-separated; "
+                 "session-retain keeps closed HTTP sessions and has no effect with stdio)");
   cli.add_option("--inject-scale", inject_scale, "multiplier for leaked bytes (default 1)");
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return cli.exit(e) == 0 ? 0 : 2;
   }
+  const bool use_http = transport == "streamable-http";
+  if (use_http && port_option->count() == 0) {
+    std::cerr << "axref: --port is required with --transport streamable-http\n";
+    return 2;
+  }
+  if (!use_http && (port_option->count() > 0 || response_option->count() > 0)) {
+    std::cerr << "axref: --port and --http-response need --transport streamable-http\n";
+    return 2;
+  }
+  http.response = http_response == "sse" ? HttpResponseMode::sse : HttpResponseMode::json;
   auto injections = parse_injections(inject, inject_scale);
   if (!injections) {
     std::cerr << "axref: " << injections.error().describe() << "\n";
@@ -51,8 +78,12 @@ int main(int argc, char** argv) {
     }
     ToolBox tools(**backend, injector, counters);
     Protocol protocol(tools);
-    std::cerr << "axref: serving on stdio, backend " << (*backend)->name() << "\n";
-    rc = serve_stdio(protocol, tools, STDIN_FILENO, STDOUT_FILENO);
+    if (use_http) {
+      rc = serve_http(protocol, tools, counters, *injections, http, (*backend)->name());
+    } else {
+      std::cerr << "axref: serving on stdio, backend " << (*backend)->name() << "\n";
+      rc = serve_stdio(protocol, tools, STDIN_FILENO, STDOUT_FILENO);
+    }
     backend->reset();
   }
   if (!counters.all_released()) {

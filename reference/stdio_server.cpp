@@ -1,5 +1,6 @@
 #include "reference/stdio_server.h"
 
+#include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -11,9 +12,12 @@
 namespace mcpleak::axref {
 namespace {
 
-volatile std::sig_atomic_t g_stop = 0;
+// Atomic rather than volatile sig_atomic_t: the HTTP transport reads it from another
+// thread (stop_requested()). Lock-free atomics are safe in a signal handler.
+std::atomic<bool> g_stop{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
 
-extern "C" void on_stop_signal(int) { g_stop = 1; }
+extern "C" void on_stop_signal(int) { g_stop = true; }
 
 bool write_all(int fd, const std::string& data) {
   std::size_t done = 0;
@@ -40,11 +44,13 @@ void install_stop_signals() {
   std::signal(SIGPIPE, SIG_IGN);
 }
 
+bool stop_requested() { return g_stop; }
+
 int serve_stdio(Protocol& protocol, ToolBox& tools, int in_fd, int out_fd) {
   constexpr int kIdleTickMs = 100;
   std::string pending;
   char buf[65536];
-  while (g_stop == 0) {
+  while (!g_stop) {
     pollfd p{in_fd, POLLIN, 0};
     const int ready = ::poll(&p, 1, kIdleTickMs);
     if (ready < 0) {

@@ -9,6 +9,9 @@ namespace mcpleak::axref {
 
 // Installs SIGTERM/SIGINT handlers (no SA_RESTART) and ignores SIGPIPE. Call once.
 void install_stop_signals();
+// True once SIGTERM or SIGINT has arrived (after install_stop_signals). Lets the HTTP
+// transport's watcher thread share the stdio loop's stop flag.
+bool stop_requested();
 
 // Serves until EOF, a stop signal or a write failure. Calls tools.idle() at least every
 // 100 ms while no input arrives. Returns 0 on EOF or signal, 1 on an I/O error.
