@@ -82,6 +82,7 @@ void write_json(const Report& r, std::ostream& out) {
         {"pids", pids},
         {"name", run.server_name},
         {"transport", run.transport},
+        {"url", run.server_url.empty() ? json(nullptr) : json(run.server_url)},
         {"failure", or_null(run.server_failure)}}},
       {"protocol_version", run.protocol_version},
       {"non_json_lines", run.non_json_lines},

@@ -122,12 +122,28 @@ Command add_ab_command(CLI::App& app) {
   auto cand_cmd = std::make_shared<std::string>();
   sub->add_option("--base", *base_cmd, "base server command line (quoted)")->required();
   sub->add_option("--candidate", *cand_cmd, "candidate server command line (quoted)")->required();
+  auto cand_http = std::make_shared<std::string>();
+  sub->add_option("--candidate-http", *cand_http,
+                  "with --http (the base's URL): the candidate's URL, on its own port");
   add_run_flags(*sub, *flags);
-  return {sub, [flags, base_cmd, cand_cmd](const std::vector<std::string>&) {
+  return {sub, [flags, base_cmd, cand_cmd, cand_http](const std::vector<std::string>&) {
             const std::string root = flags->out.empty() ? default_out_dir() : flags->out;
             auto make = [&](const std::string& cmd, const char* label) -> Result<RunOptions> {
               auto o = build_run_options(*flags, split_command(cmd));
               if (!o) return Error(o.error()).with(std::string("--") + label);
+              if (std::string(label) == "candidate" && (!flags->http.empty() || !cand_http->empty())) {
+                if (flags->http.empty() || cand_http->empty()) {
+                  return Error(Errc::usage, "over HTTP both servers need their own port: give --http BASE_URL "
+                                            "and --candidate-http CANDIDATE_URL");
+                }
+                auto endpoint = parse_http_url(*cand_http);
+                if (!endpoint) return Error(endpoint.error());
+                if (endpoint->origin() == o->http->origin()) {
+                  return Error(Errc::usage, "--http and --candidate-http name the same port; the servers run "
+                                            "at the same time and need one each");
+                }
+                o->http = std::move(*endpoint);
+              }
               o->out_dir = (std::filesystem::path(root) / label).string();
               o->label = label;
               return o;

@@ -73,7 +73,11 @@ void add_run_flags(CLI::App& sub, RunFlags& f) {
   sub.add_option("--budget", f.budget, "allowed growth, e.g. 1MB/min, 500KB/min, 10MiB/min (default 1MB/min)");
   sub.add_option("--out", f.out, "run folder (default mcpleak-out/<timestamp>)");
   sub.add_option("--call-timeout", f.call_timeout, "per tool call")->capture_default_str();
-  sub.add_option("--init-timeout", f.init_timeout, "for the server to answer initialize")->capture_default_str();
+  sub.add_option("--init-timeout", f.init_timeout,
+                 "for the server to answer initialize (with --http: first to listen, then to answer)")->capture_default_str();
+  sub.add_option("--http", f.http,
+                 "drive the server over Streamable HTTP at this URL (e.g. http://127.0.0.1:8931/mcp) "
+                 "instead of stdio; SERVER_CMD must listen there");
   sub.add_flag("--json", f.json, "print report.json on stdout");
   sub.add_flag("--no-early-stop", f.no_early_stop, "run the full duration even when the verdict is clear");
   sub.add_flag("--quiet,-q", f.quiet, "no progress lines");
@@ -140,6 +144,16 @@ Result<RunOptions> build_run_options(const RunFlags& f, const std::vector<std::s
     o.budget_bytes_per_min = *b;
   } else {
     o.budget_bytes_per_min = o.scenario.budget_bytes_per_min.value_or(1e6);
+  }
+  if (!f.http.empty()) {
+    auto endpoint = parse_http_url(f.http);
+    if (!endpoint) return endpoint.error();
+    o.http = std::move(*endpoint);
+  }
+  if (o.scenario.uses_sessions() && !o.http) {
+    return Error(Errc::usage, "scenario " + o.scenario.name +
+                                  " opens and closes sessions, which exist only over Streamable HTTP: add "
+                                  "--http URL (and start the server listening there)");
   }
   auto call_timeout = duration_flag("--call-timeout", f.call_timeout);
   if (!call_timeout) return call_timeout.error();

@@ -27,6 +27,7 @@ struct RunFlags {
   std::string out;
   std::string call_timeout = "30s";
   std::string init_timeout = "30s";
+  std::string http;                     // Streamable HTTP endpoint URL; empty: stdio
   bool json = false;
   bool no_early_stop = false;
   bool quiet = false;

@@ -33,7 +33,8 @@ struct RunInfo {
   std::string scenario;                       // "snapshot-loop", or "--tool Snapshot"
   std::vector<std::string> server_command;    // argv as given
   std::vector<pid_t> server_pids;             // every pid seen in the tree
-  std::string transport = "stdio";
+  std::string transport = "stdio";             // "stdio" | "streamable-http"
+  std::string server_url;                     // streamable-http: the endpoint driven
   std::string server_name;                    // from initialize's serverInfo
   std::string protocol_version;               // negotiated
   double budget_bytes_per_min = 0;

@@ -101,6 +101,7 @@ json to_json_value(const RunInfo& r) {
             {"server_command", r.server_command},
             {"server_pids", r.server_pids},
             {"transport", r.transport},
+            {"server_url", r.server_url},
             {"server_name", r.server_name},
             {"protocol_version", r.protocol_version},
             {"budget_bytes_per_min", r.budget_bytes_per_min},
@@ -183,6 +184,7 @@ Result<RunInfo> run_info_from_json(std::string_view text) {
   info.server_command = r.get<std::vector<std::string>>("server_command", {});
   info.server_pids = r.get<std::vector<pid_t>>("server_pids", {}, false);
   info.transport = r.get<std::string>("transport", "stdio", false);
+  info.server_url = r.get<std::string>("server_url", "", false);
   info.server_name = r.get<std::string>("server_name", "", false);
   info.protocol_version = r.get<std::string>("protocol_version", "", false);
   info.budget_bytes_per_min = r.get<double>("budget_bytes_per_min", 0);

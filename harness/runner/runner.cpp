@@ -15,9 +15,12 @@
 #include "harness/analysis/analysis.h"
 #include "harness/analysis/format.h"
 #include "harness/mcp/client.h"
+#include "harness/mcp/http_transport.h"
+#include "harness/mcp/port_probe.h"
 #include "harness/mcp/stdio_transport.h"
 #include "harness/model/serialize.h"
 #include "harness/process/child_group.h"
+#include "harness/process/log_drain.h"
 #include "harness/process/stop_signal.h"
 #include "harness/runner/redact.h"
 #include "harness/runner/region_sampler.h"
@@ -50,6 +53,9 @@ std::string metric_name() {
   return "RssAnon+VmSwap";
 #endif
 }
+
+// server.log keeps this much of the server's output; the rest is drained and discarded.
+constexpr std::uint64_t kServerLogCap = 256ull << 20;
 
 // The first line of server.log, to quote when the server fails early.
 std::string first_log_line(const std::string& path) {
@@ -121,12 +127,15 @@ class Run {
     return ctx;
   }
   Stop check(McpClient& client, ChildGroup& group);
+  Result<void> wait_until_listening(ChildGroup& group);
+  void next_session(McpClient& client, Transport& transport);
   void maybe_diagnostics(McpClient& client);
   void maybe_look();
   void report_progress();
   void capture_stacks();
   void record_call(const std::string& tool, double sent_s, const CallOutcome& c, bool scenario_call);
-  Stop run_phase(std::size_t index, std::optional<double> planned_s, McpClient& client, ChildGroup& group);
+  Stop run_phase(std::size_t index, std::optional<double> planned_s, McpClient& client, Transport& transport,
+                 ChildGroup& group);
   void fail(std::string why) {
     if (!info_.server_failure) info_.server_failure = std::move(why);
   }
@@ -152,6 +161,7 @@ class Run {
   bool decided_ = false;
   std::optional<Verdict> last_look_;
   std::set<std::string> offered_tools_;
+  bool session_warning_ = false;
 };
 
 void Run::record_call(const std::string& tool, double sent_s, const CallOutcome& c, bool scenario_call) {
@@ -194,7 +204,8 @@ Run::Stop Run::check(McpClient& client, ChildGroup& group) {
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
-    fail("server closed its stdout during the run but kept running: " + client.closed_reason());
+    fail(std::string(o_.http ? "the server stopped answering HTTP" : "server closed its stdout") +
+         " during the run but kept running: " + client.closed_reason());
     return Stop::server_failed;
   }
   if (sampler_->root_gone()) {
@@ -207,6 +218,53 @@ Run::Stop Run::check(McpClient& client, ChildGroup& group) {
     return Stop::server_failed;
   }
   return Stop::none;
+}
+
+// Over HTTP the server is ready when its port accepts connections; until then it may be
+// compiling, importing, or failing.
+Result<void> Run::wait_until_listening(ChildGroup& group) {
+  const auto deadline = Clock::now() + o_.init_timeout;
+  for (;;) {
+    if (port_accepts(*o_.http, std::chrono::milliseconds(200))) return {};
+    if (auto status = group.poll()) {
+      return Error(Errc::server_exited, "exited before listening on " + o_.http->url() + " (" +
+                                            status->describe() + ")");
+    }
+    if (stop_requested()) return Error(Errc::io, "interrupted while waiting for the server to listen");
+    if (Clock::now() >= deadline) {
+      return Error(Errc::timeout,
+                   "nothing listened on " + o_.http->url() + " within " +
+                       std::to_string(o_.init_timeout.count() / 1000) +
+                       " s (does SERVER_CMD serve Streamable HTTP on that port? --init-timeout waits longer)");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+// Closes the session (DELETE) and opens the next one (initialize), as a client that
+// connects, does a little and leaves would. The closed session is what `sessions`
+// counts: a server that keeps it leaks per closed session.
+void Run::next_session(McpClient& client, Transport& transport) {
+  if (auto ended = transport.end_session(); !ended && !session_warning_) {
+    session_warning_ = true;
+    info_.warnings.push_back("closing a session failed: " + ended.error().describe());
+  }
+  {
+    std::lock_guard lock(mutex_);
+    ++ctx_.sessions;
+  }
+  const double sent = now_s();
+  const auto started = Clock::now();
+  auto hello = client.initialize(o_.init_timeout);
+  CallOutcome outcome;
+  outcome.ok = hello.has_value();
+  outcome.latency_ms = duration<double, std::milli>(Clock::now() - started).count();
+  if (!hello) {
+    outcome.error = "initialize of a new session: " + hello.error().message;
+    outcome.timed_out = hello.error().code == Errc::timeout;
+  }
+  // A session that cannot be opened counts as a failed call: its calls cannot succeed.
+  record_call("initialize", sent, outcome, !outcome.ok);
 }
 
 void Run::maybe_diagnostics(McpClient& client) {
@@ -276,7 +334,7 @@ void Run::report_progress() {
 }
 
 Run::Stop Run::run_phase(std::size_t index, std::optional<double> planned_s, McpClient& client,
-                         ChildGroup& group) {
+                         Transport& transport, ChildGroup& group) {
   const Phase& phase = o_.scenario.phases[index];
   const double phase_start = now_s();
   {
@@ -290,6 +348,8 @@ Run::Stop Run::run_phase(std::size_t index, std::optional<double> planned_s, Mcp
   double next_call_s = phase_start;
   std::uint64_t calls_in_phase = 0;
   std::size_t step = 0;
+  std::size_t session = 0;
+  std::uint64_t calls_in_session = 0;
   Stop stop = Stop::none;
   // After an early decision the trailing idle phase still runs, briefly, to measure
   // what the server retains; call phases end at once.
@@ -311,11 +371,19 @@ Run::Stop Run::run_phase(std::size_t index, std::optional<double> planned_s, Mcp
       std::this_thread::sleep_for(duration<double>(std::max(0.0, wait_s)));
       continue;
     }
+    const auto& per_session = phase.calls_per_session;
+    if (!per_session.empty() && calls_in_session >= per_session[session % per_session.size()]) {
+      next_session(client, transport);
+      ++session;
+      calls_in_session = 0;
+      continue;  // the checks above run again before the next call
+    }
     const Step& s = phase.steps[step++ % phase.steps.size()];
     const double sent = now_s();
     CallOutcome c = client.call_tool(s.tool, s.args, o_.call_timeout);
     record_call(s.tool, sent, c, true);
     ++calls_in_phase;
+    ++calls_in_session;
     // A slow call does not cause a burst of catch-up calls afterwards.
     next_call_s = std::max(next_call_s + interval_s, now_s() - interval_s);
   }
@@ -383,7 +451,22 @@ Result<Report> Run::execute() {
   if (!calls_->ok()) {
     return Error(Errc::usage, std::string("cannot write: ") + std::strerror(errno)).with(path("calls.jsonl"));
   }
+  if (o_.scenario.uses_sessions() && !o_.http) {
+    return Error(Errc::usage, "scenario " + o_.scenario.name +
+                                  " opens and closes sessions (calls_per_session): sessions exist only over "
+                                  "Streamable HTTP; run it with --http URL");
+  }
+  // Checked before the server starts: otherwise we would measure the wrong server.
+  if (o_.http && port_accepts(*o_.http, std::chrono::milliseconds(500))) {
+    return Error(Errc::usage, "something already listens on " + o_.http->origin() +
+                                  " before the server was started: stop it, or pick a free port for both "
+                                  "--http and the server");
+  }
   info_.scenario = o_.scenario.name;
+  if (o_.http) {
+    info_.transport = "streamable-http";
+    info_.server_url = o_.http->url();
+  }
   info_.server_command = redact_command(o_.server_command);
   info_.budget_bytes_per_min = o_.budget_bytes_per_min;
   info_.warmup_s = o_.warmup_s;
@@ -403,13 +486,37 @@ Result<Report> Run::execute() {
     return finish(group);
   }
   group.emplace(std::move(*spawned));
-  StdioTransport transport(std::move(pipes), {path("server.log")});
-  McpClient client(transport, [] { return stop_requested(); });
-
   sampler_ = std::make_unique<Sampler>(*probe_, group->leader(), start_,
                                        SamplerOptions{o_.sample_period, path("samples.jsonl")},
                                        [this] { return context(); });
   if (auto started = sampler_->start(); !started) return Error(Errc::usage, started.error().describe());
+
+  // Over HTTP the server's stdout is not the protocol: both streams go to server.log,
+  // and stdin stays open (some servers exit when it closes).
+  std::unique_ptr<Transport> transport;
+  UniqueFd http_stdin;
+  std::unique_ptr<LogDrain> http_stdout, http_stderr;
+  if (o_.http) {
+    http_stdin = std::move(pipes.stdin_write);
+    http_stdout = std::make_unique<LogDrain>(std::move(pipes.stdout_read), path("server.log"), kServerLogCap);
+    http_stderr = std::make_unique<LogDrain>(std::move(pipes.stderr_read), path("server.log"), kServerLogCap);
+    if (auto listening = wait_until_listening(*group); !listening) {
+      if (stop_requested()) {
+        info_.interrupted = true;
+      } else {
+        std::string why = "would not listen: " + listening.error().message;
+        if (auto line = first_log_line(path("server.log")); !line.empty()) why += "; server.log: " + line;
+        fail(why);
+      }
+      return finish(group);
+    }
+    HttpTransportOptions http_options;
+    http_options.read_timeout = o_.call_timeout + std::chrono::seconds(5);
+    transport = std::make_unique<HttpTransport>(*o_.http, http_options);
+  } else {
+    transport = std::make_unique<StdioTransport>(std::move(pipes), StdioTransportOptions{path("server.log")});
+  }
+  McpClient client(*transport, [] { return stop_requested(); });
   if (RegionSampler::available()) {
     // vmmap/footprint read the tree's largest process: the real server is often a child
     // (uv -> python), not the leader.
@@ -475,9 +582,11 @@ Result<Report> Run::execute() {
 
   const auto lengths = plan_phase_lengths(o_.scenario, o_.duration_s);
   for (std::size_t i = 0; i < o_.scenario.phases.size(); ++i) {
-    const Stop stop = run_phase(i, lengths[i], client, *group);
+    const Stop stop = run_phase(i, lengths[i], client, *transport, *group);
     if (stop == Stop::interrupted || stop == Stop::server_failed) break;
   }
+  // A client that is done says so: the server may free the session now.
+  if (transport->supports_sessions() && !info_.server_failure) (void)transport->end_session();
   const auto counters = client.counters();
   info_.non_json_lines = counters.non_json_lines;
   if (counters.non_json_lines > 0) {
@@ -489,9 +598,10 @@ Result<Report> Run::execute() {
     info_.warnings.push_back(std::to_string(counters.unmatched_responses) +
                              " responses matched no pending request (late, duplicate or wrong id)");
   }
-  if (transport.oversized_lines() > 0) {
-    info_.warnings.push_back(std::to_string(transport.oversized_lines()) +
-                             " stdout lines longer than the line cap were dropped");
+  if (transport->oversized_lines() > 0) {
+    info_.warnings.push_back(std::to_string(transport->oversized_lines()) +
+                             (o_.http ? " HTTP responses or events longer than the cap were dropped"
+                                      : " stdout lines longer than the line cap were dropped"));
   }
   return finish(group);
 }

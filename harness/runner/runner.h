@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/mcp/http_endpoint.h"
 #include "harness/model/report.h"
 #include "harness/result.h"
 #include "harness/runner/progress.h"
@@ -19,6 +20,7 @@ namespace mcpleak {
 struct RunOptions {
   Scenario scenario;
   std::vector<std::string> server_command;
+  std::optional<HttpEndpoint> http;             // --http: drive it over Streamable HTTP here
   std::string out_dir;
   double duration_s = 600;
   double min_duration_s = 30;
@@ -27,7 +29,7 @@ struct RunOptions {
   std::optional<double> rate_override;         // --rate: every call phase at this rate
   bool early_stop = true;
   std::chrono::milliseconds call_timeout{30000};
-  std::chrono::milliseconds init_timeout{30000};
+  std::chrono::milliseconds init_timeout{30000};  // over HTTP: to listen, then to answer
   std::chrono::milliseconds sample_period{250};
   double look_every_s = 5;                      // shortest gap between interim looks
   double idle_tail_after_stop_s = 20;           // idle phase kept after an early decision

@@ -1,5 +1,7 @@
 #include "harness/runner/scenario.h"
 
+#include <algorithm>
+
 #include <filesystem>
 
 #include "harness/runner/units.h"
@@ -151,6 +153,18 @@ struct Loader {
       if (ph.idle) return fail(path + ".calls", "an idle phase makes no calls");
       ph.calls = calls->get<std::uint64_t>();
     }
+    if (const auto cps = pj.find("calls_per_session"); cps != pj.end()) {
+      if (ph.idle) return fail(path + ".calls_per_session", "an idle phase makes no calls");
+      auto positive = [](const json& v) { return v.is_number_unsigned() && v.get<std::uint64_t>() > 0; };
+      if (positive(*cps)) {
+        ph.calls_per_session.push_back(cps->get<std::uint64_t>());
+      } else if (cps->is_array() && !cps->empty() && std::all_of(cps->begin(), cps->end(), positive)) {
+        for (const auto& v : *cps) ph.calls_per_session.push_back(v.get<std::uint64_t>());
+      } else {
+        return fail(path + ".calls_per_session",
+                    "expected a positive whole number or a non-empty array of them");
+      }
+    }
     const int lengths = ph.duration_s.has_value() + ph.share.has_value() + ph.calls.has_value();
     if (lengths > 1) return fail(path, "give at most one of \"duration\", \"share\" and \"calls\"");
     return ph;
@@ -231,6 +245,10 @@ Result<Scenario> parse_scenario(std::string_view text, const std::string& source
     }
   }
   return s;
+}
+
+bool Scenario::uses_sessions() const {
+  return std::any_of(phases.begin(), phases.end(), [](const Phase& p) { return !p.calls_per_session.empty(); });
 }
 
 Scenario tool_loop_scenario(const std::string& tool, const nlohmann::json& args) {

@@ -29,6 +29,11 @@ struct Phase {
   std::optional<double> duration_s;     // fixed length
   std::optional<std::uint64_t> calls;   // or a fixed number of calls
   std::optional<double> share;          // or this share of the run's --duration
+  // Non-empty: the phase opens a session, makes calls_per_session[i] calls in session i
+  // (cycling through the list), closes it, and so on (Streamable HTTP only). Sessions of
+  // unequal length keep calls and sessions from rising in lockstep, so that growth per
+  // session can be told from growth per call.
+  std::vector<std::uint64_t> calls_per_session;
 };
 
 struct DiagnosticsSpec {
@@ -48,6 +53,9 @@ struct Scenario {
   std::optional<double> min_duration_s;
   std::optional<double> warmup_s;
   std::optional<double> rate_per_s;
+
+  // Whether any phase opens and closes sessions (needs a transport that has them).
+  bool uses_sessions() const;
 };
 
 // Parses a scenario file's text. `vars` (from --var) override the file's "vars".

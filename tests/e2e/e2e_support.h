@@ -2,7 +2,10 @@
 // processes, read what it left on disk, and check that no server process survived.
 #pragma once
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -100,6 +103,24 @@ inline Run run_mcpleak(const std::string& name, const std::vector<std::string>& 
   r.stdout_text = read_text(dir + "/stdout.txt");
   r.stderr_text = read_text(dir + "/stderr.txt");
   return r;
+}
+
+// A loopback TCP port the kernel just handed out and nobody listens on (another process
+// may take it before the test does; the kernel hands ports out in turn, so that is rare).
+inline int free_loopback_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return 0;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  int port = 0;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  ::close(fd);
+  return port;
 }
 
 // True when no process of `pid`'s former process group (the server leads its own

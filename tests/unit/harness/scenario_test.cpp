@@ -1,5 +1,7 @@
 // harness/runner/scenario: the shipped scenario files, ${var} substitution, and the
 // file name plus exact JSON path in every malformed-scenario error.
+#include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -154,6 +156,14 @@ TEST_CASE("malformed scenarios name the file and the exact JSON path", "[runner]
       {R"({"name":"x","phases":[{"name":"p","steps":[{"tool":"T"}],"calls":-2}]})", "$.phases[0].calls"},
       {R"({"name":"x","phases":[{"name":"p","steps":[{"tool":"T"}],"calls":2.5}]})", "$.phases[0].calls"},
       {R"({"name":"x","phases":[{"name":"p","idle":true,"calls":3}]})", "$.phases[0].calls"},
+      {R"({"name":"x","phases":[{"name":"p","steps":[{"tool":"T"}],"calls_per_session":0}]})",
+       "$.phases[0].calls_per_session"},
+      {R"({"name":"x","phases":[{"name":"p","steps":[{"tool":"T"}],"calls_per_session":[]}]})",
+       "$.phases[0].calls_per_session"},
+      {R"({"name":"x","phases":[{"name":"p","steps":[{"tool":"T"}],"calls_per_session":[2,0]}]})",
+       "$.phases[0].calls_per_session"},
+      {R"({"name":"x","phases":[{"name":"p","idle":true,"calls_per_session":2}]})",
+       "$.phases[0].calls_per_session"},
       {R"({"name":"x","phases":[{"name":"p","idle":true,"duration":"1m","share":0.5}]})", "$.phases[0]"},
       {R"({"name":"x","vars":[],"phases":[{"name":"p","idle":true}]})", "$.vars"},
       {R"({"name":"x","vars":{"n":3},"phases":[{"name":"p","idle":true}]})", "$.vars.n"},
@@ -269,4 +279,36 @@ TEST_CASE("tool_loop_scenario loops one call then idles", "[runner][scenario]") 
   CHECK(s.phases[0].steps[0].args == json{{"use_vision", false}});
   CHECK(s.phases[1].idle);
   CHECK(s.source == "--tool Snapshot");
+}
+
+TEST_CASE("calls_per_session: a number or a list, and only sessions scenarios use sessions", "[runner][scenario]") {
+  auto one = parse_scenario(R"({"name":"s","phases":[{"name":"p","steps":[{"tool":"T"}],"calls_per_session":3}]})",
+                            "s.json", {});
+  REQUIRE(one);
+  CHECK(one->phases[0].calls_per_session == std::vector<std::uint64_t>{3});
+  CHECK(one->uses_sessions());
+  auto list = parse_scenario(
+      R"({"name":"s","phases":[{"name":"p","steps":[{"tool":"T"}],"calls_per_session":[1,1,8]},{"name":"i","idle":true}]})",
+      "s.json", {});
+  REQUIRE(list);
+  CHECK(list->phases[0].calls_per_session == std::vector<std::uint64_t>{1, 1, 8});
+  CHECK(list->phases[1].calls_per_session.empty());
+  auto plain = parse_scenario(R"({"name":"s","phases":[{"name":"p","steps":[{"tool":"T"}]}]})", "s.json", {});
+  REQUIRE(plain);
+  CHECK_FALSE(plain->uses_sessions());
+}
+
+TEST_CASE("the shipped sessions scenario loads and alternates session lengths", "[runner][scenario]") {
+  auto file = mcpleak::find_scenario_file("sessions", {MCPLEAK_SOURCE_DIR "/scenarios"});
+  REQUIRE(file);
+  std::ifstream in(*file);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto s = parse_scenario(text.str(), *file, {});
+  REQUIRE(s);
+  REQUIRE(s->uses_sessions());
+  const auto& lengths = s->phases[0].calls_per_session;
+  // Unequal lengths are what lets the analysis tell growth per session from per call.
+  CHECK(*std::min_element(lengths.begin(), lengths.end()) < *std::max_element(lengths.begin(), lengths.end()));
+  CHECK(s->phases.back().idle);
 }
