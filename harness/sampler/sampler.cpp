@@ -100,17 +100,18 @@ void Sampler::take_sample() {
   s.tree.pids.shrink_to_fit();
   s.diagnostics.clear();
   s.regions.clear();
-  light_.push_back(std::move(s));
+  latest_ = s;
+  light_.push(std::move(s));
 }
 
 std::vector<Sample> Sampler::light_samples() const {
   std::lock_guard lock(mutex_);
-  return light_;
+  return light_.kept();
 }
 
 std::size_t Sampler::count() const {
   std::lock_guard lock(mutex_);
-  return light_.size();
+  return light_.seen();
 }
 
 std::vector<pid_t> Sampler::pids_seen() const {
@@ -125,8 +126,7 @@ std::optional<Error> Sampler::write_error() const {
 
 std::optional<Sample> Sampler::latest() const {
   std::lock_guard lock(mutex_);
-  if (light_.empty()) return std::nullopt;
-  return light_.back();
+  return latest_;
 }
 
 std::optional<std::pair<pid_t, std::uint64_t>> Sampler::latest_largest_pid() const {

@@ -107,3 +107,34 @@ TEST_CASE("sampler start() fails with Errc::io naming an unwritable path", "[sam
   sampler.stop();  // stopping a sampler that never started is harmless
   CHECK(sampler.count() == 0);
 }
+
+TEST_CASE("thinned series: bounded, evenly spaced, from the first sample, every sample counted",
+          "[sampler][thinned]") {
+  mcpleak::ThinnedSeries series(64);
+  for (int i = 0; i < 10000; ++i) {
+    mcpleak::Sample s;
+    s.t_s = i;
+    series.push(s);
+    REQUIRE(series.kept().size() < 64);
+  }
+  CHECK(series.seen() == 10000);
+  const auto& kept = series.kept();
+  REQUIRE(kept.size() >= 32);  // thinning halves a full store, never more
+  CHECK(kept.front().t_s == 0);
+  for (std::size_t i = 0; i < kept.size(); ++i) {
+    CHECK(kept[i].t_s == static_cast<double>(i * series.stride()));
+  }
+  // The newest kept sample is within one stride of the newest pushed.
+  CHECK(kept.back().t_s > 10000 - 1 - static_cast<double>(series.stride()));
+}
+
+TEST_CASE("thinned series: below the cap nothing is dropped", "[sampler][thinned]") {
+  mcpleak::ThinnedSeries series(64);
+  for (int i = 0; i < 63; ++i) {
+    mcpleak::Sample s;
+    s.t_s = i;
+    series.push(s);
+  }
+  CHECK(series.kept().size() == 63);
+  CHECK(series.stride() == 1);
+}
