@@ -101,11 +101,22 @@ Report analyse(std::span<const Sample> samples, std::span<const CallRecord> call
                " samples so far); footprint " + format_rate(d.whole.per_min);
     } else {
       r.verdict = d.verdict.value_or(Verdict::inconclusive);
+      // An early stop is the sequential test's decision; the final fit on all samples
+      // (a few more, at the fixed 95% level) describes the data but does not re-decide.
+      const bool overridden = run.stopped_early_verdict && r.verdict != *run.stopped_early_verdict;
+      if (overridden) {
+        r.warnings.push_back(std::string("the run stopped on a ") + verdict_name(*run.stopped_early_verdict) +
+                             " decision; re-fitting all samples at the 95% level alone would say " +
+                             verdict_name(r.verdict) + " (" + d.why + ")");
+        r.verdict = *run.stopped_early_verdict;
+      }
       const std::string numbers =
           "footprint grows " + format_rate(d.whole.per_min) + " (95% CI " +
           format_interval(r.growth.ci95_bytes_per_min.lo, r.growth.ci95_bytes_per_min.hi) + ")";
       if (r.verdict == Verdict::leaking) {
         reason = numbers + " > budget " + format_rate(budget);
+      } else if (r.verdict == Verdict::bounded && overridden) {
+        reason = numbers + ", budget " + format_rate(budget);
       } else if (r.verdict == Verdict::bounded) {
         reason = d.whole.hi_per_min < budget
                      ? numbers + " < budget " + format_rate(budget)
@@ -117,6 +128,9 @@ Report analyse(std::span<const Sample> samples, std::span<const CallRecord> call
         }
       } else {
         reason = numbers + ", budget " + format_rate(budget) + ": " + d.why;
+      }
+      if (overridden) {
+        reason += "; decided at " + seconds_text(*run.stopped_early_at_s) + " (" + run.stopped_early_reason + ")";
       }
     }
 

@@ -46,6 +46,10 @@ struct RunInfo {
   std::vector<PhaseInfo> phases;
   double elapsed_s = 0;
   std::optional<double> stopped_early_at_s;   // set when the sequential test decided
+  // What that look decided and why. It is the run's verdict: a group-sequential test
+  // decides at the look, and the level it claims holds for that decision only.
+  std::optional<Verdict> stopped_early_verdict;
+  std::string stopped_early_reason;
   bool interrupted = false;                   // SIGINT/SIGTERM ended the run
   std::optional<std::string> server_failure;  // why the server failed; verdict server-failed
   std::uint64_t non_json_lines = 0;           // stdout lines from the server that were not JSON

@@ -116,6 +116,8 @@ json to_json_value(const RunInfo& r) {
             {"non_json_lines", r.non_json_lines},
             {"warnings", r.warnings}};
   j["stopped_early_at_s"] = r.stopped_early_at_s ? json(*r.stopped_early_at_s) : json(nullptr);
+  j["stopped_early_verdict"] = r.stopped_early_verdict ? json(verdict_name(*r.stopped_early_verdict)) : json(nullptr);
+  j["stopped_early_reason"] = r.stopped_early_reason;
   j["server_failure"] = r.server_failure ? json(*r.server_failure) : json(nullptr);
   return j;
 }
@@ -198,6 +200,13 @@ Result<RunInfo> run_info_from_json(std::string_view text) {
   info.non_json_lines = r.get<std::uint64_t>("non_json_lines", 0, false);
   info.warnings = r.get<std::vector<std::string>>("warnings", {}, false);
   info.stopped_early_at_s = r.optional<double>("stopped_early_at_s");
+  if (const auto v = r.optional<std::string>("stopped_early_verdict")) {
+    for (Verdict candidate : {Verdict::bounded, Verdict::leaking}) {
+      if (*v == verdict_name(candidate)) info.stopped_early_verdict = candidate;
+    }
+    if (!info.stopped_early_verdict) return Error(Errc::parse, "stopped_early_verdict: unknown verdict " + *v);
+  }
+  info.stopped_early_reason = r.get<std::string>("stopped_early_reason", "", false);
   info.server_failure = r.optional<std::string>("server_failure");
   if (const auto it = j.find("phases"); it != j.end() && it->is_array()) {
     for (const auto& pj : *it) {

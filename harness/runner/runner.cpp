@@ -308,6 +308,8 @@ void Run::maybe_look() {
   if (look.decided && o_.early_stop && !decided_) {
     decided_ = true;
     info_.stopped_early_at_s = t;
+    info_.stopped_early_verdict = *look.decided;
+    info_.stopped_early_reason = look.reason;
     look_text_ += std::string(" -> ") + verdict_name(*look.decided);
   }
 }

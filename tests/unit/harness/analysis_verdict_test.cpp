@@ -263,3 +263,33 @@ TEST_CASE("levels, verdict time, calls, diagnostics and regions are reported", "
   run.elapsed_s = 61;
   CHECK(analyse(samples, calls, run).verdict_at_s == 61);
 }
+
+TEST_CASE("an early stop's decision is the verdict; a disagreeing final fit is a warning", "[analysis]") {
+  // Grows 20 MiB/min, then flat: at the end the latest-half guard holds "leaking" back.
+  Synth g;
+  ordinary_noise(g);
+  g.duration_s = 5 + 60 + 60;
+  g.shape = [](double t) { return 20 * kMiB * std::clamp((t - 5) / 60, 0.0, 1.0); };
+  const auto samples = make_series(g, 3);
+  RunInfo run = make_run();
+  const Report plain = analyse(samples, {}, run);
+  REQUIRE(plain.verdict == Verdict::inconclusive);  // what the series alone says at the end
+
+  run.stopped_early_at_s = 40;
+  run.stopped_early_verdict = Verdict::leaking;
+  run.stopped_early_reason = "look 1: leaking: 20 MiB/min";
+  const Report r = analyse(samples, {}, run);
+  INFO(r.reason);
+  CHECK(r.verdict == Verdict::leaking);
+  CHECK(r.verdict_at_s == 40);
+  CHECK(contains(r.reason, "decided at 40 s (look 1: leaking"));
+  CHECK(any_warning(r, "re-fitting all samples at the 95% level alone would say inconclusive"));
+
+  // The same decision that the final fit agrees with: no warning, the usual reason.
+  run.stopped_early_verdict = Verdict::bounded;
+  g.shape = nullptr;
+  g.slope_bytes_per_min = 0;
+  const Report flat = analyse(make_series(g, 3), {}, run);
+  CHECK(flat.verdict == Verdict::bounded);
+  CHECK_FALSE(any_warning(flat, "re-fitting"));
+}

@@ -94,6 +94,8 @@ RunInfo full_run_info() {
   r.phases = {{"loop", false, 0, 510.25}, {"idle", true, 510.25, 600}};
   r.elapsed_s = 600.125;
   r.stopped_early_at_s = 321.5;
+  r.stopped_early_verdict = mcpleak::Verdict::leaking;
+  r.stopped_early_reason = "look 3: leaking: 2 MiB/min";
   r.interrupted = true;
   r.server_failure = "exit code 3";
   r.non_json_lines = 4;
@@ -116,6 +118,8 @@ void require_equal(const RunInfo& a, const RunInfo& b) {
   CHECK(a.metric == b.metric);
   CHECK(a.elapsed_s == b.elapsed_s);
   CHECK(a.stopped_early_at_s == b.stopped_early_at_s);
+  CHECK(a.stopped_early_verdict == b.stopped_early_verdict);
+  CHECK(a.stopped_early_reason == b.stopped_early_reason);
   CHECK(a.interrupted == b.interrupted);
   CHECK(a.server_failure == b.server_failure);
   CHECK(a.non_json_lines == b.non_json_lines);
