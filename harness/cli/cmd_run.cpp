@@ -17,6 +17,7 @@ Command add_run_command(CLI::App& app) {
       "Examples:\n"
       "  mcpleak run --scenario snapshot-finder-safari -- uvx macos-mcp\n"
       "  mcpleak run --tool Snapshot --args '{\"use_vision\":false}' --rate 5 --duration 2m -- ./server\n"
+      "  mcpleak run --http http://127.0.0.1:8931/mcp --scenario sessions -- ./server --port 8931\n"
       "The run folder gets samples.jsonl, calls.jsonl, server.log, run.json, report.json,\n"
       "summary.md, junit.xml and report.html; `mcpleak report DIR` rewrites the reports.");
   auto flags = std::make_shared<RunFlags>();
