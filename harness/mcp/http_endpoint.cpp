@@ -1,8 +1,30 @@
 #include "harness/mcp/http_endpoint.h"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 
 namespace mcpleak {
+namespace {
+
+// A host name or IPv4 address: letters, digits, '-', '.', '_' (what getaddrinfo takes).
+bool plain_host(std::string_view h) {
+  return std::all_of(h.begin(), h.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '-' || c == '.' || c == '_';
+  });
+}
+
+// The inside of [...]: hex digits, ':' and '.' (an embedded IPv4), '%' and a zone name.
+bool ipv6_literal(std::string_view h) {
+  const auto zone = h.find('%');
+  const std::string_view addr = h.substr(0, zone);
+  return addr.find(':') != std::string_view::npos &&
+         std::all_of(addr.begin(), addr.end(),
+                     [](unsigned char c) { return std::isxdigit(c) || c == ':' || c == '.'; }) &&
+         (zone == std::string_view::npos || plain_host(h.substr(zone + 1)));
+}
+
+}  // namespace
 
 std::string HttpEndpoint::origin() const {
   const bool v6 = host.find(':') != std::string::npos;
@@ -42,6 +64,12 @@ Result<HttpEndpoint> parse_http_url(std::string_view url) {
     if (colon != std::string_view::npos) port_text = authority.substr(colon + 1);
   }
   if (e.host.empty()) return bad("no host");
+  // Checked so that url() gives back the same endpoint (found by fuzz_http_parsers: a
+  // host with a ':' outside brackets came back bracketed as another host).
+  const bool bracketed = authority.starts_with("[");
+  if (bracketed ? !ipv6_literal(e.host) : !plain_host(e.host)) {
+    return bad(bracketed ? "not an IPv6 address inside [...]" : "invalid host name (IPv6 addresses go in [...])");
+  }
   if (!port_text.empty() || authority.ends_with(":")) {
     int port = 0;
     const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
