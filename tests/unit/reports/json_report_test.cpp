@@ -101,6 +101,7 @@ TEST_CASE("report.json holds every Report field under its documented name", "[re
         {"pids", {100, 101}},
         {"name", "demo"},
         {"transport", "stdio"},
+        {"url", nullptr},
         {"failure", nullptr}}},
       {"protocol_version", "2025-06-18"},
       {"non_json_lines", 2},
@@ -131,6 +132,17 @@ TEST_CASE("report.json writes absent optionals as null", "[reports]") {
   CHECK(j["stopped_early_at_s"].is_null());
   CHECK(j["server"]["failure"].is_null());
   CHECK(j["server"]["pids"] == json::array());
+}
+
+TEST_CASE("report.json names the HTTP endpoint a run drove", "[reports]") {
+  Report r;
+  r.run.transport = "streamable-http";
+  r.run.server_url = "http://127.0.0.1:8931/mcp";
+  r.growth.bytes_per_session = 65536;
+  const json j = written(r);
+  CHECK(j["server"]["transport"] == "streamable-http");
+  CHECK(j["server"]["url"] == "http://127.0.0.1:8931/mcp");
+  CHECK(j["growth"]["bytes_per_session"] == 65536.0);
 }
 
 TEST_CASE("report.json survives invalid UTF-8 from the server", "[reports]") {
