@@ -262,15 +262,24 @@ TEST_CASE("http: --http-response sse answers with one SSE event", "[reference][h
   CHECK(reply["result"]["tools"].size() == 4);
 }
 
+namespace {
+
+// Opens `n` sessions and DELETEs each, checking every DELETE succeeds.
+void open_and_delete_sessions(Running& s, int n) {
+  for (int i = 0; i < n; ++i) {
+    auto del = s.client().Delete("/mcp", {{kSession, s.open_session()}});
+    REQUIRE(del);
+    CHECK(del->status == 200);
+  }
+}
+
+}  // namespace
+
 TEST_CASE("http: Diagnostics counts live and retained sessions", "[reference][http]") {
   SECTION("fixed: DELETE frees") {
     Running s;
     const std::string keep = s.open_session();
-    for (int i = 0; i < 3; ++i) {
-      auto del = s.client().Delete("/mcp", {{kSession, s.open_session()}});
-      REQUIRE(del);
-      CHECK(del->status == 200);
-    }
+    open_and_delete_sessions(s, 3);
     const json d = s.diagnostics(keep);
     CHECK(d["live_sessions"] == 1);
     CHECK(d["retained_sessions"] == 0);
@@ -279,11 +288,7 @@ TEST_CASE("http: Diagnostics counts live and retained sessions", "[reference][ht
   SECTION("session-retain: DELETE keeps the session object") {
     Running s({}, session_retain());
     const std::string keep = s.open_session();
-    for (int i = 0; i < 3; ++i) {
-      auto del = s.client().Delete("/mcp", {{kSession, s.open_session()}});
-      REQUIRE(del);
-      CHECK(del->status == 200);
-    }
+    open_and_delete_sessions(s, 3);
     const json d = s.diagnostics(keep);
     CHECK(d["live_sessions"] == 1);
     CHECK(d["retained_sessions"] == 3);
