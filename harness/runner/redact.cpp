@@ -35,6 +35,23 @@ std::string redact_url_credentials(const std::string& arg) {
   return arg.substr(0, scheme + 3) + kMask + arg.substr(at);
 }
 
+// "http://h/mcp?api_key=X&x=1" -> "http://h/mcp?api_key=***&x=1".
+std::string redact_url_query(const std::string& arg) {
+  const auto q = arg.find('?');
+  if (arg.find("://") == std::string::npos || q == std::string::npos) return arg;
+  std::string out = arg.substr(0, q + 1);
+  std::size_t at = q + 1;
+  while (at <= arg.size()) {
+    const auto amp = std::min(arg.find('&', at), arg.size());
+    const std::string pair = arg.substr(at, amp - at);
+    const auto eq = pair.find('=');
+    out += eq != std::string::npos && secret_name(pair.substr(0, eq)) ? pair.substr(0, eq + 1) + kMask : pair;
+    if (amp < arg.size()) out += '&';
+    at = amp + 1;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<std::string> redact_command(const std::vector<std::string>& argv) {
@@ -52,17 +69,19 @@ std::vector<std::string> redact_command(const std::vector<std::string>& argv) {
       out.push_back(arg.substr(0, arg.find(':') + 1) + " " + kMask);
       continue;
     }
-    if (const auto eq = arg.find('='); eq != std::string::npos && eq > 0) {
+    const auto eq = arg.find('=');
+    const bool is_url = arg.find("://") < eq;  // "http://h/x?api_key=..": the query rule below
+    if (eq != std::string::npos && eq > 0 && !is_url) {
       if (secret_name(arg.substr(0, eq))) {
         out.push_back(arg.substr(0, eq + 1) + kMask);
         continue;
       }
-    } else if (arg.starts_with("-") && secret_name(arg)) {
+    } else if (eq == std::string::npos && arg.starts_with("-") && secret_name(arg)) {
       out.push_back(arg);
       mask_next = true;
       continue;
     }
-    out.push_back(redact_url_credentials(arg));
+    out.push_back(redact_url_query(redact_url_credentials(arg)));
   }
   return out;
 }

@@ -10,7 +10,7 @@ namespace mcpleak {
 // Redacts: the value of NAME=VALUE when NAME ends in TOKEN, KEY, SECRET, PASSWORD or
 // is AUTHORIZATION (any case, '-' or '_'); the argument after a flag so named
 // ("--api-key", "--token"); the credentials of "Authorization: Bearer X" headers;
-// and user:password@ in URLs. Everything else is kept as given.
+// user:password@ in URLs, and URL query values so named ("?api_key=X"). Everything else is kept as given.
 std::vector<std::string> redact_command(const std::vector<std::string>& argv);
 
 }  // namespace mcpleak

@@ -467,7 +467,7 @@ Result<Report> Run::execute() {
   info_.scenario = o_.scenario.name;
   if (o_.http) {
     info_.transport = "streamable-http";
-    info_.server_url = o_.http->url();
+    info_.server_url = redact_command({o_.http->url()}).front();
   }
   info_.server_command = redact_command(o_.server_command);
   info_.budget_bytes_per_min = o_.budget_bytes_per_min;

@@ -29,3 +29,10 @@ TEST_CASE("an ordinary command line is unchanged", "[runner][redact]") {
   const std::vector<std::string> argv = {"uvx", "--from", "macos-mcp==0.1.0", "macos-mcp", "--transport", "stdio"};
   CHECK(redact_command(argv) == argv);
 }
+
+TEST_CASE("URL query values with secret-looking names are masked, the rest kept", "[runner][redact]") {
+  const auto out = redact_command({"http://127.0.0.1:8931/mcp?api_key=sk-1&mode=fast&access_token=t&x",
+                                   "http://127.0.0.1:8931/mcp?mode=fast"});
+  CHECK(out[0] == "http://127.0.0.1:8931/mcp?api_key=***&mode=fast&access_token=***&x");
+  CHECK(out[1] == "http://127.0.0.1:8931/mcp?mode=fast");
+}
