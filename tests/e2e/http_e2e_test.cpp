@@ -161,3 +161,38 @@ TEST_CASE("http: server-everything over Streamable HTTP, echo for 30 s", "[e2e][
   CHECK(r.report["server"]["name"].get<std::string>().find("everything") != std::string::npos);
   CHECK(e2e::no_server_left(r));
 }
+
+TEST_CASE("http: ab over HTTP, one port each, fails the session-retaining candidate", "[e2e][http]") {
+  const int base_port = e2e::free_loopback_port();
+  int cand_port = e2e::free_loopback_port();
+  while (cand_port == base_port) cand_port = e2e::free_loopback_port();
+  auto join = [](const std::vector<std::string>& argv) {
+    std::string s;
+    for (const auto& a : argv) s += (s.empty() ? "" : " ") + a;
+    return s;
+  };
+  const std::string root = e2e::fresh_dir("http-ab-run");
+  auto r = run_mcpleak("http-ab",
+                       {"ab", "--base", join(axref_http(base_port)), "--candidate",
+                        join(axref_http(cand_port, {"--inject", "session-retain", "--inject-scale", "4"})),
+                        "--http", url(base_port), "--candidate-http", url(cand_port), "--scenario", "sessions",
+                        "--duration", "90s", "--min-duration", "20s", "--warmup", "2s", "--quiet", "--out", root},
+                       {});
+  INFO(r.stderr_text << r.stdout_text);
+  CHECK(r.exit_code == 1);
+  auto base = e2e::load_run(root + "/base");
+  auto cand = e2e::load_run(root + "/candidate");
+  CHECK(base.report["verdict"] == "bounded");
+  CHECK(base.report["server"]["url"] == url(base_port));
+  CHECK(cand.report["verdict"] == "leaking");
+  CHECK(cand.report["server"]["url"] == url(cand_port));
+  CHECK(e2e::no_server_left(base));
+  CHECK(e2e::no_server_left(cand));
+}
+
+TEST_CASE("http: ab with --http but no --candidate-http is a usage error", "[e2e][http]") {
+  auto r = run_mcpleak("http-ab-one-port",
+                       {"ab", "--base", axref_bin(), "--candidate", axref_bin(), "--http", url(1), "--quiet"}, {}, 60);
+  CHECK(r.exit_code == 2);
+  CHECK(r.stderr_text.find("--candidate-http") != std::string::npos);
+}
