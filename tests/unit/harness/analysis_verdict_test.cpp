@@ -264,7 +264,7 @@ TEST_CASE("levels, verdict time, calls, diagnostics and regions are reported", "
   CHECK(analyse(samples, calls, run).verdict_at_s == 61);
 }
 
-TEST_CASE("an early stop's decision is the verdict; a disagreeing final fit is a warning", "[analysis]") {
+TEST_CASE("an early stop's decision is the verdict, a disagreeing final fit is a warning", "[analysis]") {
   // Grows 20 MiB/min, then flat: at the end the latest-half guard holds "leaking" back.
   Synth g;
   ordinary_noise(g);

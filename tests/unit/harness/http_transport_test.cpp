@@ -98,7 +98,7 @@ void json_server(const httplib::Request& req, httplib::Response& res) {
 
 }  // namespace
 
-TEST_CASE("http: initialize sets the session; later requests carry it and the protocol version",
+TEST_CASE("http: initialize sets the session, later requests carry it and the protocol version",
           "[mcp][http]") {
   ScriptedServer server(json_server);
   HttpTransport transport(server.endpoint(), {});
