@@ -89,7 +89,7 @@ void HttpTransport::fail_request(const nlohmann::json& request_id, const std::st
 void HttpTransport::reap_finished() {
   for (auto it = exchanges_.begin(); it != exchanges_.end();) {
     if ((*it)->done.load()) {
-      (*it)->thread.join();
+      if ((*it)->thread.joinable()) (*it)->thread.join();
       it = exchanges_.erase(it);
     } else {
       ++it;
@@ -109,8 +109,18 @@ Result<void> HttpTransport::send(std::string_view message) {
   auto exchange = std::make_unique<Exchange>();
   exchange->client = make_client();
   Exchange* raw = exchange.get();
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
   reap_finished();
+  if (id.is_null()) {
+    // A notification or a response: the server answers 202 at once. Sent before send()
+    // returns, so that "notifications/initialized" reaches the server before the next
+    // request does (separate POSTs on separate connections could overtake each other).
+    exchanges_.push_back(std::move(exchange));
+    lock.unlock();
+    post(*raw->client, std::string(message), std::move(id));
+    raw->done.store(true);
+    return {};
+  }
   raw->thread = std::thread([this, raw, body = std::string(message), id = std::move(id)]() mutable {
     post(*raw->client, std::move(body), std::move(id));
     raw->done.store(true);
@@ -257,7 +267,9 @@ void HttpTransport::stop() {
     if (all_done) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  for (auto& e : exchanges) e->thread.join();
+  for (auto& e : exchanges) {
+    if (e->thread.joinable()) e->thread.join();
+  }
 }
 
 }  // namespace mcpleak

@@ -5,8 +5,10 @@
 // every later request; end_session() DELETEs it. The optional GET stream is not opened:
 // mcpleak only needs the answers to its own requests.
 //
-// Each POST runs on its own thread so that McpClient's timeouts and Ctrl-C work exactly
-// as over stdio (send() returns at once; answers arrive through on_line). HTTP failures
+// Each request's POST runs on its own thread so that McpClient's timeouts and Ctrl-C work
+// exactly as over stdio (send() returns at once; answers arrive through on_line).
+// Notifications and responses are POSTed before send() returns, which keeps their order
+// relative to the requests that follow. HTTP failures
 // that leave a request unanswered are turned into a JSON-RPC error for that request
 // ("HTTP 404 ...") so the call fails at once instead of timing out.
 #pragma once
@@ -59,7 +61,7 @@ class HttpTransport final : public Transport {
 
  private:
   struct Exchange {
-    std::thread thread;
+    std::thread thread;  // empty for a notification or response, POSTed on the caller's thread
     std::shared_ptr<httplib::Client> client;
     std::atomic<bool> done{false};
   };
