@@ -11,12 +11,9 @@
 
 #include "harness/mcp/http_endpoint.h"
 #include "harness/mcp/sse.h"
+#include "tests/fuzz/fuzz_input.h"
 
 namespace {
-
-void require(bool ok) {
-  if (!ok) std::abort();
-}
 
 struct Decoded {
   std::vector<std::string> events;
@@ -26,11 +23,11 @@ struct Decoded {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  if (size < 2) return 0;
-  // Byte 0: the event cap (small, so the oversized path is reached); byte 1: chunk seed.
-  const std::size_t cap = 1 + data[0] % 64;
-  std::uint32_t seed = data[1];
-  const std::string_view bytes(reinterpret_cast<const char*>(data + 2), size - 2);
+  const auto in = fuzz::chunked_input(data, size);
+  if (!in) return 0;
+  const std::size_t cap = in->cap;
+  const std::string_view bytes = in->bytes;
+  using fuzz::require;
 
   auto decode = [cap](Decoded& out, const std::vector<std::string_view>& chunks) {
     mcpleak::SseDecoder d(cap);
@@ -44,14 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   };
   Decoded whole, pieces;
   decode(whole, {bytes});
-  std::vector<std::string_view> chunks;
-  for (std::size_t at = 0; at < bytes.size();) {
-    seed = seed * 1103515245u + 12345u;
-    const std::size_t n = 1 + (seed >> 16) % 17;
-    chunks.push_back(bytes.substr(at, n));
-    at += n;
-  }
-  decode(pieces, chunks);
+  decode(pieces, in->chunks);
   require(whole.events == pieces.events);
   require(whole.oversized == pieces.oversized);
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "harness/mcp/jsonrpc.h"
+#include "tests/fuzz/fuzz_input.h"
 
 namespace {
 
@@ -17,18 +18,14 @@ struct Split {
   std::size_t oversized = 0;
 };
 
-void require(bool ok) {
-  if (!ok) std::abort();
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  if (size < 2) return 0;
-  // Byte 0: the line cap (small, so the oversized path is reached); byte 1: chunk seed.
-  const std::size_t cap = 1 + data[0] % 64;
-  std::uint32_t seed = data[1];
-  const std::string_view bytes(reinterpret_cast<const char*>(data + 2), size - 2);
+  const auto in = fuzz::chunked_input(data, size);
+  if (!in) return 0;
+  const std::size_t cap = in->cap;
+  const std::string_view bytes = in->bytes;
+  using fuzz::require;
 
   auto collect = [cap](Split& out) {
     return [&out, cap](std::string_view line) {
@@ -44,12 +41,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   Split chunked;
   mcpleak::LineSplitter many(cap);
-  for (std::size_t at = 0; at < bytes.size();) {
-    seed = seed * 1103515245u + 12345u;
-    const std::size_t n = 1 + (seed >> 16) % 17;
-    many.feed(bytes.substr(at, n), collect(chunked));
+  for (auto chunk : in->chunks) {
+    many.feed(chunk, collect(chunked));
     require(many.pending_bytes() <= cap);
-    at += n;
   }
   chunked.oversized = many.oversized_lines();
   require(whole.lines == chunked.lines);
