@@ -41,7 +41,7 @@ std::string tool_error_text(const nlohmann::json& result) {
 
 McpClient::McpClient(Transport& transport, std::function<bool()> cancelled)
     : transport_(transport), cancelled_(std::move(cancelled)) {
-  transport_.start([this](std::string_view line) { on_line(line); },
+  transport_.start([this](std::string_view line) { return on_line(line); },
                    [this](std::string reason) { on_closed(std::move(reason)); });
 }
 
@@ -67,7 +67,8 @@ void McpClient::on_closed(std::string reason) {
   cv_.notify_all();
 }
 
-void McpClient::on_line(std::string_view line) {
+bool McpClient::on_line(std::string_view line) {
+  bool answered = false;
   for (Incoming& in : classify_line(line)) {
     switch (in.kind) {
       case MessageKind::invalid: {
@@ -107,11 +108,13 @@ void McpClient::on_line(std::string_view line) {
           break;
         }
         it->second = Reply{in.kind == MessageKind::error, std::move(in.payload), line.size()};
+        answered = true;
         cv_.notify_all();
         break;
       }
     }
   }
+  return answered;
 }
 
 McpClient::WaitEnd McpClient::roundtrip(std::string_view method, const nlohmann::json& params,

@@ -88,7 +88,8 @@ class McpClient {
   // Sends a request and waits for its reply.
   WaitEnd roundtrip(std::string_view method, const nlohmann::json& params,
                     std::chrono::milliseconds timeout, Reply& reply, std::string& send_error);
-  void on_line(std::string_view line);
+  // True when the line answered a pending request.
+  bool on_line(std::string_view line);
   void on_closed(std::string reason);
 
   Transport& transport_;

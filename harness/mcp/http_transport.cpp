@@ -52,8 +52,7 @@ HttpTransport::HttpTransport(HttpEndpoint endpoint, HttpTransportOptions options
 
 HttpTransport::~HttpTransport() { stop(); }
 
-void HttpTransport::start(std::function<void(std::string_view)> on_line,
-                          std::function<void(std::string)> on_closed) {
+void HttpTransport::start(MessageHandler on_line, std::function<void(std::string)> on_closed) {
   on_line_ = std::move(on_line);
   on_closed_ = std::move(on_closed);
 }
@@ -148,10 +147,9 @@ void HttpTransport::post(httplib::Client& client, std::string body, nlohmann::js
   bool answered = false;
   std::string plain_body;
   SseDecoder sse(options_.max_message_bytes);
-  auto deliver = [&](std::string_view message) {
-    if (!id.is_null() && !answered) answered = answers(message, id);
-    on_line_(message);
-  };
+  // The client says whether a message answered a request it waits for; in this POST's
+  // answer that can only be this request (no second parse of every response here).
+  auto deliver = [&](std::string_view message) { answered = on_line_(message) || answered; };
   req.response_handler = [&](const httplib::Response& res) {
     status = res.status;
     event_stream = lower(res.get_header_value("Content-Type")).starts_with("text/event-stream");

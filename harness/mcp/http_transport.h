@@ -46,8 +46,7 @@ class HttpTransport final : public Transport {
   HttpTransport(const HttpTransport&) = delete;
   HttpTransport& operator=(const HttpTransport&) = delete;
 
-  void start(std::function<void(std::string_view)> on_line,
-             std::function<void(std::string)> on_closed) override;
+  void start(MessageHandler on_line, std::function<void(std::string)> on_closed) override;
   Result<void> send(std::string_view message) override;
   void stop() override;
   std::size_t oversized_lines() const override { return oversized_.load(); }
@@ -74,7 +73,7 @@ class HttpTransport final : public Transport {
 
   HttpEndpoint endpoint_;
   HttpTransportOptions options_;
-  std::function<void(std::string_view)> on_line_;
+  MessageHandler on_line_;
   std::function<void(std::string)> on_closed_;
   mutable std::mutex mutex_;
   std::list<std::unique_ptr<Exchange>> exchanges_;

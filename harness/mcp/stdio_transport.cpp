@@ -30,8 +30,7 @@ void StdioTransport::stop() {
   stderr_.stop();
 }
 
-void StdioTransport::start(std::function<void(std::string_view)> on_line,
-                           std::function<void(std::string)> on_closed) {
+void StdioTransport::start(MessageHandler on_line, std::function<void(std::string)> on_closed) {
   stdout_thread_ = std::thread(
       [this, on_line = std::move(on_line), on_closed = std::move(on_closed)]() mutable {
         read_stdout(std::move(on_line), std::move(on_closed));
@@ -65,9 +64,9 @@ Result<void> StdioTransport::send(std::string_view message) {
   return {};
 }
 
-void StdioTransport::read_stdout(std::function<void(std::string_view)> on_line,
-                                 std::function<void(std::string)> on_closed) {
+void StdioTransport::read_stdout(MessageHandler on_line, std::function<void(std::string)> on_closed) {
   LineSplitter splitter(options_.max_line_bytes);
+  const auto deliver = [&on_line](std::string_view line) { (void)on_line(line); };
   std::vector<char> buffer(1 << 16);
   std::string reason = "server closed stdout";
   for (;;) {
@@ -82,7 +81,7 @@ void StdioTransport::read_stdout(std::function<void(std::string_view)> on_line,
       break;
     }
     if (n == 0) break;
-    splitter.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)), on_line);
+    splitter.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)), deliver);
     oversized_.store(splitter.oversized_lines());
   }
   on_closed(reason);

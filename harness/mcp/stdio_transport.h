@@ -30,8 +30,7 @@ class StdioTransport final : public Transport {
   StdioTransport(const StdioTransport&) = delete;
   StdioTransport& operator=(const StdioTransport&) = delete;
 
-  void start(std::function<void(std::string_view)> on_line,
-             std::function<void(std::string)> on_closed) override;
+  void start(MessageHandler on_line, std::function<void(std::string)> on_closed) override;
   Result<void> send(std::string_view message) override;
   std::size_t oversized_lines() const override { return oversized_.load(); }
   std::uint64_t stderr_bytes() const { return stderr_.bytes_read(); }
@@ -39,8 +38,7 @@ class StdioTransport final : public Transport {
   void stop() override;
 
  private:
-  void read_stdout(std::function<void(std::string_view)> on_line,
-                   std::function<void(std::string)> on_closed);
+  void read_stdout(MessageHandler on_line, std::function<void(std::string)> on_closed);
 
   UniqueFd stdin_write_;
   UniqueFd stdout_read_;

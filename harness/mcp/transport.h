@@ -10,13 +10,16 @@
 
 namespace mcpleak {
 
+// Takes one incoming message; returns true when it answered a request the client was
+// waiting for (HTTP uses that to tell an exchange that ended unanswered).
+using MessageHandler = std::function<bool(std::string_view message)>;
+
 class Transport {
  public:
   virtual ~Transport() = default;
   // Starts delivering incoming lines (from a reader thread) until the stream ends;
   // on_closed is called once with the reason ("server closed stdout", "line too long").
-  virtual void start(std::function<void(std::string_view line)> on_line,
-                     std::function<void(std::string reason)> on_closed) = 0;
+  virtual void start(MessageHandler on_line, std::function<void(std::string reason)> on_closed) = 0;
   // Sends one message (no newline). Safe to call from any thread.
   virtual Result<void> send(std::string_view message) = 0;
   // Stops the reader threads and waits for them; no callback runs after it returns.

@@ -35,8 +35,7 @@ class FakeTransport final : public mcpleak::Transport {
 
   ~FakeTransport() override { stop(); }
 
-  void start(std::function<void(std::string_view)> on_line,
-             std::function<void(std::string)> on_closed) override {
+  void start(mcpleak::MessageHandler on_line, std::function<void(std::string)> on_closed) override {
     on_line_ = std::move(on_line);
     on_closed_ = std::move(on_closed);
     thread_ = std::thread([this] { deliver_loop(); });
@@ -129,7 +128,7 @@ class FakeTransport final : public mcpleak::Transport {
     }
   }
 
-  std::function<void(std::string_view)> on_line_;
+  mcpleak::MessageHandler on_line_;
   std::function<void(std::string)> on_closed_;
   mutable std::mutex mutex_;
   std::condition_variable cv_;
