@@ -150,11 +150,6 @@ Result<RunOptions> build_run_options(const RunFlags& f, const std::vector<std::s
     if (!endpoint) return endpoint.error();
     o.http = std::move(*endpoint);
   }
-  if (o.scenario.uses_sessions() && !o.http) {
-    return Error(Errc::usage, "scenario " + o.scenario.name +
-                                  " opens and closes sessions, which exist only over Streamable HTTP: add "
-                                  "--http URL (and start the server listening there)");
-  }
   auto call_timeout = duration_flag("--call-timeout", f.call_timeout);
   if (!call_timeout) return call_timeout.error();
   auto init_timeout = duration_flag("--init-timeout", f.init_timeout);

@@ -127,7 +127,9 @@ class Run {
     return ctx;
   }
   Stop check(McpClient& client, ChildGroup& group);
+  std::unique_ptr<Transport> open_transport(ChildGroup& group, ChildPipes& pipes);
   Result<void> wait_until_listening(ChildGroup& group);
+  void fail_start(std::string why);
   void next_session(McpClient& client, Transport& transport);
   void maybe_diagnostics(McpClient& client);
   void maybe_look();
@@ -162,6 +164,9 @@ class Run {
   std::optional<Verdict> last_look_;
   std::set<std::string> offered_tools_;
   bool session_warning_ = false;
+  // Over HTTP: the server's stdin, held open, and its output drained to server.log.
+  UniqueFd http_stdin_;
+  std::unique_ptr<LogDrain> http_stdout_, http_stderr_;
 };
 
 void Run::record_call(const std::string& tool, double sent_s, const CallOutcome& c, bool scenario_call) {
@@ -218,6 +223,39 @@ Run::Stop Run::check(McpClient& client, ChildGroup& group) {
     return Stop::server_failed;
   }
   return Stop::none;
+}
+
+// The server did not get going: say why, quoting its first words, unless Ctrl-C did it.
+void Run::fail_start(std::string why) {
+  if (stop_requested()) {
+    info_.interrupted = true;
+    return;
+  }
+  if (auto line = first_log_line(path("server.log")); !line.empty()) why += "; server.log: " + line;
+  fail(std::move(why));
+}
+
+// stdio: the server's stdin/stdout are the protocol, stderr goes to server.log.
+// HTTP: both output streams go to server.log and stdin stays open (some servers exit when
+// it closes); the transport exists once the port accepts connections. Null when the
+// server never got there (the failure is recorded).
+std::unique_ptr<Transport> Run::open_transport(ChildGroup& group, ChildPipes& pipes) {
+  if (!o_.http) {
+    StdioTransportOptions options;
+    options.server_log_path = path("server.log");
+    options.max_log_bytes = kServerLogCap;
+    return std::make_unique<StdioTransport>(std::move(pipes), options);
+  }
+  http_stdin_ = std::move(pipes.stdin_write);
+  http_stdout_ = std::make_unique<LogDrain>(std::move(pipes.stdout_read), path("server.log"), kServerLogCap);
+  http_stderr_ = std::make_unique<LogDrain>(std::move(pipes.stderr_read), path("server.log"), kServerLogCap);
+  if (auto listening = wait_until_listening(group); !listening) {
+    fail_start("would not listen: " + listening.error().message);
+    return nullptr;
+  }
+  HttpTransportOptions options;
+  options.read_timeout = o_.call_timeout + std::chrono::seconds(5);  // McpClient's timeout comes first
+  return std::make_unique<HttpTransport>(*o_.http, options);
 }
 
 // Over HTTP the server is ready when its port accepts connections; until then it may be
@@ -445,14 +483,6 @@ Result<Report> Run::finish(std::optional<ChildGroup>& group) {
 }
 
 Result<Report> Run::execute() {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::create_directories(o_.out_dir, ec);
-  if (ec) return Error(Errc::usage, "cannot create output folder: " + ec.message()).with(o_.out_dir);
-  calls_ = std::make_unique<CallLog>(path("calls.jsonl"));
-  if (!calls_->ok()) {
-    return Error(Errc::usage, std::string("cannot write: ") + std::strerror(errno)).with(path("calls.jsonl"));
-  }
   if (o_.scenario.uses_sessions() && !o_.http) {
     return Error(Errc::usage, "scenario " + o_.scenario.name +
                                   " opens and closes sessions (calls_per_session): sessions exist only over "
@@ -463,6 +493,14 @@ Result<Report> Run::execute() {
     return Error(Errc::usage, "something already listens on " + o_.http->origin() +
                                   " before the server was started: stop it, or pick a free port for both "
                                   "--http and the server");
+  }
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(o_.out_dir, ec);
+  if (ec) return Error(Errc::usage, "cannot create output folder: " + ec.message()).with(o_.out_dir);
+  calls_ = std::make_unique<CallLog>(path("calls.jsonl"));
+  if (!calls_->ok()) {
+    return Error(Errc::usage, std::string("cannot write: ") + std::strerror(errno)).with(path("calls.jsonl"));
   }
   info_.scenario = o_.scenario.name;
   if (o_.http) {
@@ -493,31 +531,8 @@ Result<Report> Run::execute() {
                                        [this] { return context(); });
   if (auto started = sampler_->start(); !started) return Error(Errc::usage, started.error().describe());
 
-  // Over HTTP the server's stdout is not the protocol: both streams go to server.log,
-  // and stdin stays open (some servers exit when it closes).
-  std::unique_ptr<Transport> transport;
-  UniqueFd http_stdin;
-  std::unique_ptr<LogDrain> http_stdout, http_stderr;
-  if (o_.http) {
-    http_stdin = std::move(pipes.stdin_write);
-    http_stdout = std::make_unique<LogDrain>(std::move(pipes.stdout_read), path("server.log"), kServerLogCap);
-    http_stderr = std::make_unique<LogDrain>(std::move(pipes.stderr_read), path("server.log"), kServerLogCap);
-    if (auto listening = wait_until_listening(*group); !listening) {
-      if (stop_requested()) {
-        info_.interrupted = true;
-      } else {
-        std::string why = "would not listen: " + listening.error().message;
-        if (auto line = first_log_line(path("server.log")); !line.empty()) why += "; server.log: " + line;
-        fail(why);
-      }
-      return finish(group);
-    }
-    HttpTransportOptions http_options;
-    http_options.read_timeout = o_.call_timeout + std::chrono::seconds(5);
-    transport = std::make_unique<HttpTransport>(*o_.http, http_options);
-  } else {
-    transport = std::make_unique<StdioTransport>(std::move(pipes), StdioTransportOptions{path("server.log")});
-  }
+  auto transport = open_transport(*group, pipes);
+  if (!transport) return finish(group);
   McpClient client(*transport, [] { return stop_requested(); });
   if (RegionSampler::available()) {
     // vmmap/footprint read the tree's largest process: the real server is often a child
@@ -533,19 +548,14 @@ Result<Report> Run::execute() {
 
   auto hello = client.initialize(o_.init_timeout);
   if (!hello) {
-    if (stop_requested()) {
-      info_.interrupted = true;
-    } else {
-      std::string why = "would not initialize: " + hello.error().message;
-      if (auto status = group->poll()) why += " (server " + status->describe() + ")";
-      const auto junk = client.counters();
-      if (junk.non_json_lines > 0) {
-        why += "; " + std::to_string(junk.non_json_lines) + " non-JSON lines on stdout, first: '" +
-               junk.junk_examples.front() + "'";
-      }
-      if (auto line = first_log_line(path("server.log")); !line.empty()) why += "; server.log: " + line;
-      fail(why);
+    std::string why = "would not initialize: " + hello.error().message;
+    if (auto status = group->poll()) why += " (server " + status->describe() + ")";
+    const auto junk = client.counters();
+    if (junk.non_json_lines > 0) {
+      why += "; " + std::to_string(junk.non_json_lines) + " non-JSON lines on stdout, first: '" +
+             junk.junk_examples.front() + "'";
     }
+    fail_start(std::move(why));
     return finish(group);
   }
   info_.server_name = hello->name + (hello->version.empty() ? "" : " " + hello->version);
