@@ -62,7 +62,7 @@ void BM_sequential_look(benchmark::State& state) {
   const auto samples = series(static_cast<std::size_t>(state.range(0)), run);
   run.phases.clear();
   for (auto _ : state) {
-    Look l = sequential_look(samples, run, 6);
+    Look l = sequential_look(samples, run, 6, Exercise{});
     benchmark::DoNotOptimize(l.bytes_per_min);
   }
 }

@@ -65,6 +65,24 @@ void details_tables(const Report& r, std::ostream& out) {
     for (const auto& w : r.warnings) out << "<li>" << html_escape(w) << "</li>\n";
     out << "</ul>\n";
   }
+  const auto tools = reports::exercise_tool_rows(r.exercise);
+  const auto errors = reports::exercise_error_lines(r.exercise);
+  if (!tools.empty() || !errors.empty()) {
+    out << "<h2>Exercise</h2>\n<p>" << html_escape(reports::exercise_summary(r.exercise)) << "</p>\n";
+    if (!tools.empty()) {
+      out << "<table>\n<tr><th>tool</th><th>calls</th></tr>\n";
+      for (const auto& row : tools) {
+        out << "<tr><td>" << html_escape(row.label) << "</td><td class=\"num\">" << html_escape(row.value)
+            << "</td></tr>\n";
+      }
+      out << "</table>\n";
+    }
+    if (!errors.empty()) {
+      out << "<p>First errors:</p>\n<ul>\n";
+      for (const auto& e : errors) out << "<li>" << html_escape(e) << "</li>\n";
+      out << "</ul>\n";
+    }
+  }
   if (!r.diagnostics_per_min.empty() || !r.diagnostics_end.empty()) {
     std::map<std::string, std::pair<std::optional<double>, std::optional<double>>> rows;
     for (const auto& [name, v] : r.diagnostics_per_min) rows[name].first = v;

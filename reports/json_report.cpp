@@ -26,9 +26,48 @@ json string_list(const std::vector<std::string>& items) {
 json phases_json(const std::vector<PhaseInfo>& phases) {
   json out = json::array();
   for (const auto& p : phases) {
-    out.push_back({{"name", p.name}, {"idle", p.idle}, {"start_s", p.start_s}, {"end_s", p.end_s}});
+    out.push_back({{"name", p.name},
+                   {"idle", p.idle},
+                   {"start_s", p.start_s},
+                   {"end_s", p.end_s},
+                   {"call_interval_s", p.call_interval_s}});
   }
   return out;
+}
+
+json counts_json(const CallCounts& c) {
+  return {{"ok", c.ok}, {"failed", c.failed}, {"timed_out", c.timed_out}};
+}
+
+json exercise_json(const Exercise& e) {
+  json tools = json::object();
+  for (const auto& [tool, counts] : e.per_tool) tools[tool] = counts_json(counts);
+  json phases = json::array();
+  for (const auto& p : e.per_phase) {
+    phases.push_back({{"name", p.name},
+                      {"calls", counts_json(p.calls)},
+                      {"longest_gap_s", p.longest_gap_s},
+                      {"longest_gap_from_s", p.longest_gap_from_s},
+                      {"allowed_gap_s", p.allowed_gap_s}});
+  }
+  json errors = json::array();
+  for (const auto& err : e.first_errors) {
+    errors.push_back({{"tool", err.tool}, {"error", err.error}, {"first_t_s", err.first_t_s}, {"count", err.count}});
+  }
+  return {{"required", e.required},
+          {"exercised", e.exercised},
+          {"reason", e.reason.empty() ? json(nullptr) : json(e.reason)},
+          {"window_start_s", e.window_start_s},
+          {"window_end_s", e.window_end_s},
+          {"calls", counts_json(e.calls)},
+          {"ok_ratio", or_null(e.ok_ratio)},
+          {"max_failed_fraction", e.max_failed_fraction},
+          {"longest_gap_s", e.longest_gap_s},
+          {"longest_gap_from_s", e.longest_gap_from_s},
+          {"longest_gap_phase", e.longest_gap_phase.empty() ? json(nullptr) : json(e.longest_gap_phase)},
+          {"per_tool", std::move(tools)},
+          {"per_phase", std::move(phases)},
+          {"first_errors", std::move(errors)}};
 }
 
 }  // namespace
@@ -69,6 +108,7 @@ void write_json(const Report& r, std::ostream& out) {
         {"failed", r.calls.failed},
         {"p50_ms", or_null(r.calls.p50_ms)},
         {"p99_ms", or_null(r.calls.p99_ms)}}},
+      {"exercise", exercise_json(r.exercise)},
       {"elapsed_s", run.elapsed_s},
       {"verdict_at_s", or_null(r.verdict_at_s)},
       {"stopped_early_at_s", or_null(run.stopped_early_at_s)},

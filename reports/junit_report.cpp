@@ -40,6 +40,7 @@ std::string details(const Report& r) {
   text += "RSS slope " + format_signed_bytes(r.rss.bytes_per_min) + "/min\n";
   text += "calls ok " + std::to_string(r.calls.ok) + ", failed " + std::to_string(r.calls.failed) +
           "\n";
+  text += "exercise: " + reports::one_line(reports::exercise_summary(r.exercise)) + "\n";
   for (const auto& w : r.warnings) text += "warning: " + reports::one_line(w) + "\n";
   return text;
 }
@@ -48,9 +49,11 @@ std::string details(const Report& r) {
 
 void write_junit(const Report& r, std::ostream& out) {
   const RunInfo& run = r.run;
-  const int failures = r.verdict == Verdict::leaking ? 1 : 0;
+  const bool not_exercised =
+      r.verdict == Verdict::inconclusive && r.exercise.required && !r.exercise.exercised;
+  const int failures = r.verdict == Verdict::leaking || not_exercised ? 1 : 0;
   const int errors = r.verdict == Verdict::server_failed ? 1 : 0;
-  const int skipped = r.verdict == Verdict::inconclusive ? 1 : 0;
+  const int skipped = r.verdict == Verdict::inconclusive && !not_exercised ? 1 : 0;
   const std::string tests = std::to_string(run.phases.size() + 1);
   const std::string classname = xml_escape("mcpleak." + run.scenario);
   const std::string time = xml_time(run.elapsed_s);
@@ -88,7 +91,14 @@ void write_junit(const Report& r, std::ostream& out) {
           << "</error>\n";
       break;
     case Verdict::inconclusive:
-      out << "      <skipped message=\"" << message << "\">" << body << "</skipped>\n";
+      // Not exercised is a failed test, not a skipped one: a gate that passes when nothing
+      // was tested is worse than none.
+      if (not_exercised) {
+        out << "      <failure type=\"not-exercised\" message=\"" << message << "\">" << body
+            << "</failure>\n";
+      } else {
+        out << "      <skipped message=\"" << message << "\">" << body << "</skipped>\n";
+      }
       break;
     case Verdict::bounded:
       break;

@@ -54,6 +54,22 @@ void regions_table(const Report& r, std::ostream& out) {
   }
 }
 
+void exercise_section(const Report& r, std::ostream& out) {
+  const auto tools = reports::exercise_tool_rows(r.exercise);
+  const auto errors = reports::exercise_error_lines(r.exercise);
+  if (tools.empty() && errors.empty()) return;
+  out << "\n### Exercise\n\n" << markdown_escape(reports::exercise_summary(r.exercise)) << "\n\n";
+  if (!tools.empty()) {
+    // Tool names are the scenario's and the server's text, not ours: escaped too.
+    out << "| tool | calls |\n|---|---|\n";
+    for (const auto& row : tools) out << "| " << markdown_escape(row.label) << " | " << markdown_escape(row.value) << " |\n";
+  }
+  if (!errors.empty()) {
+    out << "\nFirst errors:\n\n";
+    for (const auto& e : errors) out << "- " << markdown_escape(e) << "\n";
+  }
+}
+
 }  // namespace
 
 void write_markdown_summary(const Report& r, std::ostream& out) {
@@ -71,6 +87,7 @@ void write_markdown_summary(const Report& r, std::ostream& out) {
     out << "\n### Warnings\n\n";
     for (const auto& w : r.warnings) out << "- " << markdown_escape(w) << "\n";
   }
+  exercise_section(r, out);
   diagnostics_table(r, out);
   regions_table(r, out);
   out << "\n";

@@ -1,6 +1,7 @@
 #include "reports/summary_rows.h"
 
 #include <cctype>
+#include <cstdio>
 #include <string_view>
 
 #include "reports/units.h"
@@ -77,6 +78,7 @@ std::vector<SummaryRow> summary_rows(const Report& r) {
   if (r.retained_bytes) rows.push_back({"retained after idle", format_bytes(*r.retained_bytes)});
   rows.push_back({"calls ok / failed",
                   std::to_string(r.calls.ok) + " / " + std::to_string(r.calls.failed)});
+  rows.push_back({"exercise", exercise_summary(r.exercise)});
   rows.push_back({"latency p50 / p99", optional_ms(r.calls.p50_ms) + " / " + optional_ms(r.calls.p99_ms)});
   std::string duration = format_duration(r.run.elapsed_s);
   if (r.run.stopped_early_at_s) {
@@ -87,6 +89,34 @@ std::vector<SummaryRow> summary_rows(const Report& r) {
   rows.push_back({"time to verdict", r.verdict_at_s ? format_duration(*r.verdict_at_s) : "n/a"});
   rows.push_back({"samples", std::to_string(r.samples)});
   return rows;
+}
+
+std::string exercise_summary(const Exercise& e) {
+  if (!e.required) return "no call phase judged (nothing had to succeed)";
+  if (!e.exercised) return "NOT EXERCISED: " + e.reason;
+  char ratio[32] = "";
+  if (e.ok_ratio) std::snprintf(ratio, sizeof ratio, " (%.1f%%)", 100 * *e.ok_ratio);
+  return std::to_string(e.calls.ok) + " of " + std::to_string(e.calls.total()) + " calls ok" + ratio +
+         ", longest stretch without a successful call " + format_duration(e.longest_gap_s);
+}
+
+std::vector<SummaryRow> exercise_tool_rows(const Exercise& e) {
+  std::vector<SummaryRow> rows;
+  for (const auto& [tool, c] : e.per_tool) {
+    std::string value = "ok " + std::to_string(c.ok) + ", failed " + std::to_string(c.failed);
+    if (c.timed_out > 0) value += " (" + std::to_string(c.timed_out) + " timed out)";
+    rows.push_back({tool, value});
+  }
+  return rows;
+}
+
+std::vector<std::string> exercise_error_lines(const Exercise& e) {
+  std::vector<std::string> lines;
+  for (const auto& err : e.first_errors) {
+    lines.push_back(one_line(err.tool + ": " + err.error) + " (" + std::to_string(err.count) + "x, first at " +
+                    format_duration(err.first_t_s) + ")");
+  }
+  return lines;
 }
 
 std::vector<SummaryRow> run_rows(const RunInfo& run) {

@@ -19,6 +19,17 @@ struct SummaryRow {
 // attributions are left out when absent; absent latency and verdict time read "n/a".
 std::vector<SummaryRow> summary_rows(const Report& report);
 
+// One line on how the judged window exercised the server: "168 of 170 calls ok (99%),
+// longest stretch without a successful call 0.4 s (5 s allowed)"; "no call phase judged"
+// for an idle-only run; "NOT EXERCISED: <reason>" when the rule was not met.
+std::string exercise_summary(const Exercise& exercise);
+
+// Per tool of the judged window: label = tool name (server text: escape it too), value = "ok 168, failed 2 (1 timed out)".
+std::vector<SummaryRow> exercise_tool_rows(const Exercise& exercise);
+
+// The first distinct call errors: "App: isError: no such app (170x, first at 5.2 s)".
+std::vector<std::string> exercise_error_lines(const Exercise& exercise);
+
 // Server command (argv joined by spaces), name, pids, protocol, scenario, metric, platform.
 std::vector<SummaryRow> run_rows(const RunInfo& run);
 

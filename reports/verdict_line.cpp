@@ -41,6 +41,10 @@ std::string verdict_line(const Report& r) {
   if (r.verdict == Verdict::server_failed) {
     return line + (r.run.server_failure ? *r.run.server_failure : r.reason);
   }
+  if (r.verdict == Verdict::inconclusive && r.exercise.required && !r.exercise.exercised) {
+    // What a person must fix first: the scenario did not run, whatever the slope.
+    return line + "not exercised: " + r.exercise.reason + "; footprint " + slope_with_interval(r);
+  }
   line += slope_with_interval(r);
   if (r.growth.bytes_per_call) {
     line += ", " + reports::format_signed_bytes(*r.growth.bytes_per_call) + "/call";

@@ -7,6 +7,7 @@
 
 #include "harness/analysis/attribution.h"
 #include "harness/analysis/decision.h"
+#include "harness/analysis/exercise.h"
 #include "harness/analysis/format.h"
 #include "harness/analysis/quantiles.h"
 #include "harness/analysis/sequential.h"
@@ -56,6 +57,23 @@ std::string attribution_clause(const Report& r) {
   return "";
 }
 
+// Bounded is a claim about time in which the server was exercised: without that it is
+// inconclusive. Leaking stays possible (a failing retry loop can leak), with a warning.
+void apply_exercise_rule(Report& r, std::string& reason) {
+  const Exercise& e = r.exercise;
+  if (!e.required || e.exercised) return;
+  if (r.verdict == Verdict::leaking) {
+    r.warnings.push_back("the scenario did not exercise the server as planned (" + e.reason +
+                         "): the growth may come from the failure path");
+    return;
+  }
+  if (r.verdict == Verdict::bounded && r.run.stopped_early_verdict == Verdict::bounded) {
+    r.warnings.push_back("the run stopped on a bounded look, but the window was not exercised");
+  }
+  r.verdict = Verdict::inconclusive;
+  reason = "not exercised: " + e.reason + (reason.empty() ? "" : "; " + reason);
+}
+
 }  // namespace
 
 Report analyse(std::span<const Sample> samples, std::span<const CallRecord> calls,
@@ -76,6 +94,7 @@ Report analyse(std::span<const Sample> samples, std::span<const CallRecord> call
     last_s = std::max(last_s, s.t_s);
     if (s.t_s >= run.warmup_s) ++after_warmup;
   }
+  r.exercise = assess_exercise(calls, run, run.elapsed_s > 0 ? run.elapsed_s : last_s);
   r.verdict_at_s = run.stopped_early_at_s ? *run.stopped_early_at_s
                    : run.elapsed_s > 0    ? run.elapsed_s
                                           : last_s;
@@ -158,6 +177,7 @@ Report analyse(std::span<const Sample> samples, std::span<const CallRecord> call
     }
   }
 
+  apply_exercise_rule(r, reason);
   if (run.interrupted) {
     reason = "interrupted after " + seconds_text(last_s) + "; verdict from the data so far: " +
              reason;

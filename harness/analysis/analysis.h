@@ -2,7 +2,7 @@
 // Free functions over spans of model types; no clocks, no I/O, no logging.
 //
 //   Report r = analyse(samples, calls, run);   // after (or during) a run
-//   Look l = sequential_look(samples, run, k);  // k-th interim look, for early stop
+//   Look l = sequential_look(samples, run, k, exercise);  // k-th interim look, for early stop
 #pragma once
 
 #include <cstdint>
@@ -25,8 +25,11 @@ struct Look {
 // Interim look number `look_index` (1, 2, ...) at the samples taken so far. The runner
 // looks at a fixed interval after run.min_duration_s; the false-positive rate over all
 // looks stays within the documented alpha (the confidence level is spent across looks).
-// Never decides before run.warmup_s + run.min_duration_s worth of samples.
-Look sequential_look(std::span<const Sample> samples, const RunInfo& run, int look_index);
+// Never decides before run.warmup_s + run.min_duration_s worth of samples, and never
+// decides bounded while `exercise` (the window so far, analysis/exercise.h) says the
+// server was not exercised.
+Look sequential_look(std::span<const Sample> samples, const RunInfo& run, int look_index,
+                     const Exercise& exercise);
 
 // The full analysis of a finished or interrupted run: fills every Report field except
 // `run`, which is copied from the argument. With fewer samples than the statistics need

@@ -18,7 +18,8 @@ double look_alpha(int look_index) {
 
 }  // namespace analysis
 
-Look sequential_look(std::span<const Sample> samples, const RunInfo& run, int look_index) {
+Look sequential_look(std::span<const Sample> samples, const RunInfo& run, int look_index,
+                     const Exercise& exercise) {
   using namespace analysis;
   Look look;
   const double from_s = run.warmup_s;
@@ -45,6 +46,14 @@ Look sequential_look(std::span<const Sample> samples, const RunInfo& run, int lo
   }
   look.decided = d.verdict;
   std::string head = "look " + std::to_string(look_index) + ": ";
+  // A look spends its alpha whatever it concludes; it just may not conclude bounded
+  // about a window in which the server was not exercised (calls failing, or none
+  // answered lately: a hung call keeps the window's tail a gap).
+  if (d.verdict == Verdict::bounded && exercise.required && !exercise.exercised) {
+    look.decided.reset();
+    look.reason = head + "not exercised: " + exercise.reason + "; " + numbers;
+    return look;
+  }
   if (d.verdict == Verdict::leaking) head += "leaking: ";
   if (d.verdict == Verdict::bounded) head += "bounded: ";
   look.reason = head + numbers + "; " + d.why;

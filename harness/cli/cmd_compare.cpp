@@ -45,6 +45,10 @@ void print_side_by_side(const Report& base, const Report& cand) {
       bytes(static_cast<double>(cand.footprint.end_bytes)));
   row("calls ok/failed", std::to_string(base.calls.ok) + "/" + std::to_string(base.calls.failed),
       std::to_string(cand.calls.ok) + "/" + std::to_string(cand.calls.failed));
+  auto exercised = [](const Report& r) {
+    return std::string(!r.exercise.required ? "n/a (no calls)" : r.exercise.exercised ? "yes" : "NO");
+  };
+  row("exercised", exercised(base), exercised(cand));
 }
 
 // Prints the table, writes compare.html and compare.md into `out_dir`, returns the exit code.
@@ -63,7 +67,8 @@ int compare_and_report(const LoadedRun& base, const LoadedRun& cand, const std::
   switch (result.outcome) {
     case Comparison::worse: return kExitLeaking;
     case Comparison::server_failed: return kExitServerFailed;
-    default: return cand.report.verdict == Verdict::leaking ? kExitLeaking : kExitBounded;
+    case Comparison::not_exercised: return kExitInconclusive;
+    default: return verdict_exit_code(cand.report.verdict);
   }
 }
 

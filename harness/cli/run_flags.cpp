@@ -78,6 +78,12 @@ void add_run_flags(CLI::App& sub, RunFlags& f) {
   sub.add_option("--http", f.http,
                  "drive the server over Streamable HTTP at this URL (e.g. http://127.0.0.1:8931/mcp) "
                  "instead of stdio; SERVER_CMD must listen there");
+  sub.add_option("--max-failed-calls", f.max_failed_calls,
+                 "a bounded verdict needs at most this share of the judged calls failed (default 5%; "
+                 "more, and the run is inconclusive: not exercised)");
+  sub.add_option("--max-call-gap", f.max_call_gap,
+                 "a bounded verdict needs no longer stretch of a call phase without a successful call "
+                 "(default: the longer of 5s and 3 call intervals)");
   sub.add_flag("--json", f.json, "print report.json on stdout");
   sub.add_flag("--no-early-stop", f.no_early_stop, "run the full duration even when the verdict is clear");
   sub.add_flag("--quiet,-q", f.quiet, "no progress lines");
@@ -158,6 +164,16 @@ Result<RunOptions> build_run_options(const RunFlags& f, const std::vector<std::s
   o.init_timeout = std::chrono::milliseconds(static_cast<long>(*init_timeout * 1000));
   if (o.call_timeout.count() <= 0 || o.init_timeout.count() <= 0) {
     return Error(Errc::usage, "timeouts must be longer than 0");
+  }
+  if (!f.max_failed_calls.empty()) {
+    auto fraction = parse_fraction(f.max_failed_calls);
+    if (!fraction) return Error(fraction.error()).with("--max-failed-calls");
+    o.max_failed_fraction = *fraction;
+  }
+  if (!f.max_call_gap.empty()) {
+    auto gap = duration_flag("--max-call-gap", f.max_call_gap);
+    if (!gap) return gap.error();
+    o.max_call_gap_s = *gap;
   }
   if (o.duration_s <= o.warmup_s) {
     return Error(Errc::usage, "--duration must be longer than the warm-up (" +

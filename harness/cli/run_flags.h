@@ -28,6 +28,8 @@ struct RunFlags {
   std::string call_timeout = "30s";
   std::string init_timeout = "30s";
   std::string http;                     // Streamable HTTP endpoint URL; empty: stdio
+  std::string max_failed_calls;         // "20%": share of failed calls a bounded verdict tolerates
+  std::string max_call_gap;             // "30s": longest stretch without a successful call
   bool json = false;
   bool no_early_stop = false;
   bool quiet = false;

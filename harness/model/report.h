@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "harness/model/exercise.h"
+
 namespace mcpleak {
 
 enum class Verdict { bounded, leaking, inconclusive, server_failed };
@@ -25,6 +27,7 @@ struct PhaseInfo {
   bool idle = false;              // no tool calls in this phase
   double start_s = 0;
   double end_s = 0;
+  double call_interval_s = 0;     // planned time between calls (1 / rate); 0 when idle or unknown
 };
 
 // Facts about a run that are not samples: written to run.json by the runner so that
@@ -53,6 +56,12 @@ struct RunInfo {
   bool interrupted = false;                   // SIGINT/SIGTERM ended the run
   std::optional<std::string> server_failure;  // why the server failed; verdict server-failed
   std::uint64_t non_json_lines = 0;           // stdout lines from the server that were not JSON
+  // The exercise rule (--max-failed-calls, --max-call-gap): a bounded verdict needs at
+  // most this fraction of the judged window's calls failed ...
+  double max_failed_fraction = 0.05;
+  // ... and no longer stretch without a successful call than this; empty: the default
+  // max(5 s, 3 call intervals) per phase.
+  std::optional<double> max_call_gap_s;
   std::vector<std::string> warnings;          // collected while running
 };
 
@@ -101,6 +110,8 @@ struct Report {
   std::map<std::string, double> diagnostics_end;
   // Per region (macOS vmmap): growth in bytes from first to last reading.
   std::map<std::string, double> region_growth_bytes;
+  // How much of the judged window really exercised the server (exercise.h).
+  Exercise exercise;
   std::vector<std::string> warnings;          // run.warnings plus analysis warnings
 };
 

@@ -48,6 +48,10 @@ struct Sample {
   std::map<std::string, std::uint64_t> regions;
 };
 
+// Why a call was made: the scenario's own steps, opening a new session (the `sessions`
+// scenario), or reading a diagnostics tool's counters (not part of the exercise).
+enum class CallKind { scenario, session, diagnostics };
+
 // One tool call as calls.jsonl records it. A failed call is data, not an error.
 struct CallRecord {
   double t_s = 0;                 // when the call was sent, seconds since run start
@@ -57,6 +61,8 @@ struct CallRecord {
   bool ok = false;
   std::string error;              // empty when ok; "timeout", "isError: ...", ...
   std::uint64_t response_bytes = 0;
+  bool timed_out = false;         // no answer within the call timeout
+  CallKind kind = CallKind::scenario;
 };
 
 }  // namespace mcpleak

@@ -42,6 +42,22 @@ struct Reader {
   }
 };
 
+const char* call_kind_name(CallKind k) {
+  switch (k) {
+    case CallKind::scenario: return "scenario";
+    case CallKind::session: return "session";
+    case CallKind::diagnostics: return "diagnostics";
+  }
+  return "scenario";
+}
+
+std::optional<CallKind> call_kind_from_name(const std::string& name) {
+  for (CallKind k : {CallKind::scenario, CallKind::session, CallKind::diagnostics}) {
+    if (name == call_kind_name(k)) return k;
+  }
+  return std::nullopt;
+}
+
 Result<json> parse_object(std::string_view text) {
   json j = json::parse(text, nullptr, false);
   if (j.is_discarded()) return Error(Errc::parse, "not JSON");
@@ -89,13 +105,19 @@ json to_json_value(const CallRecord& c) {
             {"ok", c.ok},
             {"response_bytes", c.response_bytes}};
   if (!c.ok) j["error"] = c.error;
+  if (c.timed_out) j["timed_out"] = true;
+  j["kind"] = call_kind_name(c.kind);
   return j;
 }
 
 json to_json_value(const RunInfo& r) {
   json phases = json::array();
   for (const auto& p : r.phases) {
-    phases.push_back({{"name", p.name}, {"idle", p.idle}, {"start_s", p.start_s}, {"end_s", p.end_s}});
+    phases.push_back({{"name", p.name},
+                      {"idle", p.idle},
+                      {"start_s", p.start_s},
+                      {"end_s", p.end_s},
+                      {"call_interval_s", p.call_interval_s}});
   }
   json j = {{"scenario", r.scenario},
             {"server_command", r.server_command},
@@ -114,7 +136,9 @@ json to_json_value(const RunInfo& r) {
             {"elapsed_s", r.elapsed_s},
             {"interrupted", r.interrupted},
             {"non_json_lines", r.non_json_lines},
+            {"max_failed_fraction", r.max_failed_fraction},
             {"warnings", r.warnings}};
+  j["max_call_gap_s"] = r.max_call_gap_s ? json(*r.max_call_gap_s) : json(nullptr);
   j["stopped_early_at_s"] = r.stopped_early_at_s ? json(*r.stopped_early_at_s) : json(nullptr);
   j["stopped_early_verdict"] = r.stopped_early_verdict ? json(verdict_name(*r.stopped_early_verdict)) : json(nullptr);
   j["stopped_early_reason"] = r.stopped_early_reason;
@@ -172,6 +196,14 @@ Result<CallRecord> call_from_json(std::string_view line) {
   c.ok = r.get<bool>("ok", false);
   c.error = r.get<std::string>("error", "", false);
   c.response_bytes = r.get<std::uint64_t>("response_bytes", 0, false);
+  // Written since the exercise rule; older files said "timeout after N ms" in the error.
+  c.timed_out = r.get<bool>("timed_out", !c.ok && c.error.starts_with("timeout"), false);
+  const std::string kind = r.get<std::string>("kind", "scenario", false);
+  if (auto k = call_kind_from_name(kind)) {
+    c.kind = *k;
+  } else {
+    return Error(Errc::parse, "kind: unknown call kind " + kind);
+  }
   if (r.error) return *r.error;
   return c;
 }
@@ -199,6 +231,8 @@ Result<RunInfo> run_info_from_json(std::string_view text) {
   info.interrupted = r.get<bool>("interrupted", false, false);
   info.non_json_lines = r.get<std::uint64_t>("non_json_lines", 0, false);
   info.warnings = r.get<std::vector<std::string>>("warnings", {}, false);
+  info.max_failed_fraction = r.get<double>("max_failed_fraction", 0.05, false);
+  info.max_call_gap_s = r.optional<double>("max_call_gap_s");
   info.stopped_early_at_s = r.optional<double>("stopped_early_at_s");
   if (const auto v = r.optional<std::string>("stopped_early_verdict")) {
     for (Verdict candidate : {Verdict::bounded, Verdict::leaking}) {
@@ -217,6 +251,7 @@ Result<RunInfo> run_info_from_json(std::string_view text) {
       p.idle = pr.get<bool>("idle", false, false);
       p.start_s = pr.get<double>("start_s", 0);
       p.end_s = pr.get<double>("end_s", 0);
+      p.call_interval_s = pr.get<double>("call_interval_s", 0, false);
       if (pr.error) return Error(*pr.error).with("phases");
       info.phases.push_back(std::move(p));
     }

@@ -19,6 +19,7 @@ std::string format_progress(const ProgressState& s) {
   std::string line = head;
   if (s.footprint_bytes) line += ", footprint " + analysis::format_bytes(static_cast<double>(*s.footprint_bytes));
   if (!s.look.empty()) line += ", " + s.look;
+  if (!s.not_exercised.empty()) line += "; NOT EXERCISED: " + s.not_exercised;
   return line;
 }
 

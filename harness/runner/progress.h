@@ -17,6 +17,7 @@ struct ProgressState {
   std::optional<std::uint64_t> footprint_bytes;
   std::string phase;
   std::string look;  // "+9.8 MB/min [8.1, 11.2]" once looks have started
+  std::string not_exercised;  // why the window so far is not exercised; empty when it is
 };
 
 // The line itself, without decoration: "42s/120s loop: 210 calls (0 failed), ...".

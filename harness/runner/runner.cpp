@@ -13,15 +13,17 @@
 #include <thread>
 
 #include "harness/analysis/analysis.h"
+#include "harness/analysis/exercise.h"
 #include "harness/analysis/format.h"
 #include "harness/mcp/client.h"
 #include "harness/mcp/http_transport.h"
 #include "harness/mcp/port_probe.h"
 #include "harness/mcp/stdio_transport.h"
-#include "harness/model/serialize.h"
 #include "harness/process/child_group.h"
 #include "harness/process/log_drain.h"
 #include "harness/process/stop_signal.h"
+#include "harness/runner/call_log.h"
+#include "harness/runner/diagnostics_counters.h"
 #include "harness/runner/redact.h"
 #include "harness/runner/region_sampler.h"
 #include "harness/runner/run_dir.h"
@@ -67,48 +69,10 @@ std::string first_log_line(const std::string& path) {
   return {};
 }
 
-// Appends one CallRecord per line to calls.jsonl, flushed as written.
-class CallLog {
- public:
-  explicit CallLog(const std::string& path) : out_(std::fopen(path.c_str(), "a")) {}
-  ~CallLog() {
-    if (out_) std::fclose(out_);
-  }
-  CallLog(const CallLog&) = delete;
-  CallLog& operator=(const CallLog&) = delete;
-  bool ok() const { return out_ != nullptr; }
-  void append(const CallRecord& c) {
-    if (!out_) return;
-    const std::string line = to_json_value(c).dump(-1, ' ', false,
-                                                   nlohmann::json::error_handler_t::replace) + "\n";
-    std::fputs(line.c_str(), out_);
-    std::fflush(out_);
-  }
-
- private:
-  std::FILE* out_;
-};
-
-// Counters from a diagnostics tool's text result: a JSON object of numbers.
-std::map<std::string, double> parse_diagnostics(const nlohmann::json& result) {
-  std::map<std::string, double> out;
-  const auto content = result.find("content");
-  if (content == result.end() || !content->is_array()) return out;
-  for (const auto& item : *content) {
-    if (!item.is_object() || item.value("type", "") != "text") continue;
-    const auto j = nlohmann::json::parse(item.value("text", ""), nullptr, false);
-    if (!j.is_object()) continue;
-    for (const auto& [k, v] : j.items()) {
-      if (v.is_number()) out[k] = v.get<double>();
-    }
-  }
-  return out;
-}
-
 // Everything one run shares between the driving loop and the sampler's context callback.
 class Run {
  public:
-  explicit Run(const RunOptions& o) : o_(o), progress_(o.progress, o.label) {}
+  explicit Run(const RunOptions& o) : o_(o), progress_(o.progress, o.label), exercise_(o.warmup_s) {}
 
   Result<Report> execute();
 
@@ -135,7 +99,9 @@ class Run {
   void maybe_look();
   void report_progress();
   void capture_stacks();
-  void record_call(const std::string& tool, double sent_s, const CallOutcome& c, bool scenario_call);
+  void record_call(const std::string& tool, double sent_s, const CallOutcome& c, CallKind kind);
+  Exercise exercise_so_far(double now_s) const;
+  bool hung_after_timeout(McpClient& client, const std::string& tool, double sent_s);
   Stop run_phase(std::size_t index, std::optional<double> planned_s, McpClient& client, Transport& transport,
                  ChildGroup& group);
   void fail(std::string why) {
@@ -155,6 +121,7 @@ class Run {
   std::unique_ptr<CallLog> calls_;
   std::uint64_t ok_ = 0, failed_ = 0;
   int consecutive_timeouts_ = 0;
+  analysis::ExerciseTally exercise_;  // the scenario's calls, fed as they end
   double next_diag_s_ = 0;
   double next_look_s_ = 0;
   int look_index_ = 0;
@@ -169,7 +136,7 @@ class Run {
   std::unique_ptr<LogDrain> http_stdout_, http_stderr_;
 };
 
-void Run::record_call(const std::string& tool, double sent_s, const CallOutcome& c, bool scenario_call) {
+void Run::record_call(const std::string& tool, double sent_s, const CallOutcome& c, CallKind kind) {
   CallRecord rec;
   rec.t_s = sent_s;
   rec.tool = tool;
@@ -177,15 +144,48 @@ void Run::record_call(const std::string& tool, double sent_s, const CallOutcome&
   rec.ok = c.ok;
   rec.error = c.error;
   rec.response_bytes = c.response_bytes;
+  rec.timed_out = c.timed_out;
+  rec.kind = kind;
+  // A session that opens counts as a call of the exercise; as a call of the scenario's
+  // own counters only when it failed (its calls cannot succeed).
+  const bool counted = kind == CallKind::scenario || (kind == CallKind::session && !c.ok);
   {
     std::lock_guard lock(mutex_);
     rec.phase = ctx_.phase;
-    if (scenario_call) ++ctx_.calls;
+    if (counted) ++ctx_.calls;
   }
   calls_->append(rec);
-  if (!scenario_call) return;
+  exercise_.add(rec, info_.phases.empty() ? 0 : info_.phases.back().start_s);
+  if (!counted) return;
   (c.ok ? ok_ : failed_)++;
   consecutive_timeouts_ = c.timed_out ? consecutive_timeouts_ + 1 : 0;
+}
+
+// The exercise of the window so far, the phase under way ending now.
+Exercise Run::exercise_so_far(double now_s) const {
+  std::vector<PhaseInfo> phases = info_.phases;
+  if (!phases.empty()) phases.back().end_s = now_s;
+  analysis::ExerciseRule rule;
+  rule.max_failed_fraction = o_.max_failed_fraction;
+  rule.max_gap_s = o_.max_call_gap_s;
+  return exercise_.summarize(phases, now_s, rule);
+}
+
+// A call went unanswered for the whole call timeout: is the server still there? Any
+// answer to a ping, an error included, says it is, and the run goes on (a tool that
+// hangs is a failed call). No answer: the server is hung, and waiting out more call
+// timeouts would only delay the verdict.
+bool Run::hung_after_timeout(McpClient& client, const std::string& tool, double sent_s) {
+  if (client.closed() || stop_requested()) return false;  // check() reports these
+  if (auto pong = client.ping(o_.ping_timeout); pong || pong.error().code != Errc::timeout) return false;
+  if (stop_requested()) return false;
+  char buf[256];
+  std::snprintf(buf, sizeof buf,
+                "server hung: tools/call %s sent at %.1f s got no answer within %.0f s, and a ping got "
+                "none within %.0f s",
+                tool.c_str(), sent_s, o_.call_timeout.count() / 1000.0, o_.ping_timeout.count() / 1000.0);
+  fail(buf);
+  return true;
 }
 
 Run::Stop Run::check(McpClient& client, ChildGroup& group) {
@@ -302,7 +302,7 @@ void Run::next_session(McpClient& client, Transport& transport) {
     outcome.timed_out = hello.error().code == Errc::timeout;
   }
   // A session that cannot be opened counts as a failed call: its calls cannot succeed.
-  record_call("initialize", sent, outcome, !outcome.ok);
+  record_call("initialize", sent, outcome, CallKind::session);
 }
 
 void Run::maybe_diagnostics(McpClient& client) {
@@ -311,9 +311,9 @@ void Run::maybe_diagnostics(McpClient& client) {
   next_diag_s_ = now_s() + spec->every_s;
   const double sent = now_s();
   CallOutcome c = client.call_tool(spec->tool, nlohmann::json::object(), o_.call_timeout);
-  record_call(spec->tool, sent, c, false);
+  record_call(spec->tool, sent, c, CallKind::diagnostics);
   if (c.ok) {
-    auto counters = parse_diagnostics(c.result);
+    auto counters = parse_diagnostics_counters(c.result);
     std::lock_guard lock(mutex_);
     ctx_.diagnostics = std::move(counters);
   }
@@ -337,7 +337,7 @@ void Run::maybe_look() {
   // The phase under way ends "now" as far as this look is concerned.
   RunInfo so_far = info_;
   if (!so_far.phases.empty()) so_far.phases.back().end_s = t;
-  const Look look = sequential_look(samples, so_far, ++look_index_);
+  const Look look = sequential_look(samples, so_far, ++look_index_, exercise_so_far(t));
   char buf[160];
   std::snprintf(buf, sizeof buf, "slope %s (CI %s)", analysis::format_rate(look.bytes_per_min).c_str(),
                 analysis::format_interval(look.ci_bytes_per_min.lo, look.ci_bytes_per_min.hi).c_str());
@@ -370,6 +370,10 @@ void Run::report_progress() {
     }
   }
   if (auto latest = sampler_->latest()) s.footprint_bytes = latest->tree.footprint_bytes;
+  if (s.elapsed_s > o_.warmup_s) {
+    const Exercise e = exercise_so_far(s.elapsed_s);
+    if (!e.exercised) s.not_exercised = e.reason;
+  }
   progress_.update(s);
 }
 
@@ -382,9 +386,9 @@ Run::Stop Run::run_phase(std::size_t index, std::optional<double> planned_s, Mcp
     ctx_.phase = static_cast<int>(index);
   }
   phase_name_ = phase.name;
-  info_.phases.push_back({phase.name, phase.idle, phase_start, phase_start});
   double rate = o_.rate_override.value_or(phase.rate_per_s.value_or(o_.scenario.rate_per_s.value_or(kDefaultRatePerS)));
   const double interval_s = rate > 0 ? 1.0 / rate : 0;
+  info_.phases.push_back({phase.name, phase.idle, phase_start, phase_start, phase.idle ? 0 : interval_s});
   double next_call_s = phase_start;
   std::uint64_t calls_in_phase = 0;
   std::size_t step = 0;
@@ -421,7 +425,11 @@ Run::Stop Run::run_phase(std::size_t index, std::optional<double> planned_s, Mcp
     const Step& s = phase.steps[step++ % phase.steps.size()];
     const double sent = now_s();
     CallOutcome c = client.call_tool(s.tool, s.args, o_.call_timeout);
-    record_call(s.tool, sent, c, true);
+    record_call(s.tool, sent, c, CallKind::scenario);
+    if (c.timed_out && hung_after_timeout(client, s.tool, sent)) {
+      stop = Stop::server_failed;
+      break;
+    }
     ++calls_in_phase;
     ++calls_in_session;
     // A slow call does not cause a burst of catch-up calls afterwards.
@@ -514,6 +522,8 @@ Result<Report> Run::execute() {
   info_.early_stop = o_.early_stop;
   info_.platform = platform_name();
   info_.metric = metric_name();
+  info_.max_failed_fraction = o_.max_failed_fraction;
+  info_.max_call_gap_s = o_.max_call_gap_s;
   // Written first so that even a run killed at once leaves a readable folder.
   if (auto w = write_run_info(o_.out_dir, info_); !w) return Error(w.error().code == Errc::io ? Errc::usage : w.error().code, w.error().message);
 

@@ -34,6 +34,10 @@ struct RunOptions {
   double look_every_s = 5;                      // shortest gap between interim looks
   double idle_tail_after_stop_s = 20;           // idle phase kept after an early decision
   int hung_after_timeouts = 3;                  // consecutive timeouts => server hung
+  // After a call timed out, a ping must answer within this, or the server is hung.
+  std::chrono::milliseconds ping_timeout{5000};
+  double max_failed_fraction = 0.05;            // --max-failed-calls (the exercise rule)
+  std::optional<double> max_call_gap_s;         // --max-call-gap
   bool capture_stacks = false;                  // macOS: `sample` the largest process if leaking
   ProgressPrinter::Mode progress = ProgressPrinter::Mode::plain;
   std::string label;                            // prefix for progress lines ("base", "candidate")

@@ -63,4 +63,15 @@ Result<double> parse_budget_bytes_per_min(std::string_view text) {
   return n * scale * per_min;
 }
 
+Result<double> parse_fraction(std::string_view text) {
+  double n = 0;
+  std::string_view unit;
+  const std::string bad = "'" + std::string(text) + "' is not a fraction (try 20% or 0.2)";
+  if (!split_number(text, n, unit)) return Error(Errc::usage, bad);
+  if (unit == "%") n /= 100;
+  else if (!unit.empty()) return Error(Errc::usage, bad);
+  if (n > 1) return Error(Errc::usage, "'" + std::string(text) + "' is more than 100%");
+  return n;
+}
+
 }  // namespace mcpleak

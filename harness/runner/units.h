@@ -1,6 +1,6 @@
 // Parsing of the human units on the command line and in scenarios: durations ("10m",
 // "30s", "500ms", "1h", bare numbers are seconds) and rates of growth ("1MB/min",
-// "500KB/min", "10MiB/min", "2MB/s"). KB/MB/GB are powers of 1000, KiB/MiB/GiB of 1024.
+// "500KB/min", "10MiB/min", "2MB/s") and fractions ("20%", "0.2"). KB/MB/GB are powers of 1000, KiB/MiB/GiB of 1024.
 #pragma once
 
 #include <string_view>
@@ -13,5 +13,7 @@ namespace mcpleak {
 Result<double> parse_duration_s(std::string_view text);
 // Bytes per minute. Errc::usage when malformed.
 Result<double> parse_budget_bytes_per_min(std::string_view text);
+// A fraction in [0, 1] from "20%" or "0.2". Errc::usage when malformed or out of range.
+Result<double> parse_fraction(std::string_view text);
 
 }  // namespace mcpleak

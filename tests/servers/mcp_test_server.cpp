@@ -30,6 +30,8 @@ struct Options {
   std::size_t huge_response = 0;
   int crash_after = -1;
   int hang_after = -1;
+  int freeze_after = -1;
+  int error_every = 0;
   int exit_after_init = -1;
   bool flood_stderr = false;
   bool junk_stdout = false;
@@ -131,7 +133,11 @@ int main(int argc, char** argv) {
   app.add_option("--transient", o.transient, "bytes allocated and freed per call");
   app.add_option("--huge-response", o.huge_response, "bytes of text in each Snapshot answer");
   app.add_option("--crash-after", o.crash_after, "abort() after N tool calls");
-  app.add_option("--hang-after", o.hang_after, "stop answering after N tool calls");
+  app.add_option("--hang-after", o.hang_after, "stop answering tool calls after N of them (ping still answered)");
+  app.add_option("--freeze-after", o.freeze_after,
+                 "after N tool calls stop reading stdin altogether: nothing is answered, ping included");
+  app.add_option("--error-every", o.error_every,
+                 "answer every K-th tool call with an isError result (1: every call fails)");
   app.add_option("--exit-after-init", o.exit_after_init, "exit with this code right after initialize");
   app.add_flag("--flood-stderr", o.flood_stderr, "write to stderr as fast as possible");
   app.add_flag("--junk-stdout", o.junk_stdout, "print non-JSON lines between answers");
@@ -229,6 +235,15 @@ int main(int argc, char** argv) {
       }
       if (o.crash_after >= 0 && calls > o.crash_after) std::abort();
       if (o.hang_after >= 0 && calls > o.hang_after) continue;
+      if (o.freeze_after >= 0 && calls > o.freeze_after) {
+        for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
+      }
+      if (o.error_every > 0 && calls % o.error_every == 0) {
+        json failed = text_result("test failure #" + std::to_string(calls) + ": the test server was told to fail");
+        failed["isError"] = true;
+        send({{"jsonrpc", "2.0"}, {"id", id}, {"result", failed}});
+        continue;
+      }
       leak(o.leak_per_call);
       if (o.transient) std::free(touched_block(o.transient));
       std::string text = tool + " ok #" + std::to_string(calls);

@@ -85,7 +85,7 @@ TEST_CASE("without an idle phase growth goes to calls when calls were made", "[a
 
 TEST_CASE("a bounded run has driver none", "[analysis]") {
   Synth g = loop_then_idle();
-  const Report r = analyse(make_series(g, 8), {}, run_for(g));
+  const Report r = analyse(make_series(g, 8), ok_calls(g), run_for(g));
   CHECK(r.verdict == Verdict::bounded);
   CHECK(r.growth.driver == "none");
   REQUIRE(r.retained_bytes);

@@ -27,7 +27,7 @@ FirstDecision run_looks(const std::vector<Sample>& samples, const RunInfo& run, 
   for (double t = run.warmup_s + run.min_duration_s; t <= end_s + 1e-9; t += kLookEvery_s) {
     std::size_t n = 0;
     while (n < samples.size() && samples[n].t_s <= t) ++n;
-    const Look look = sequential_look(std::span(samples.data(), n), run, ++k);
+    const Look look = sequential_look(std::span(samples.data(), n), run, ++k, Exercise{});
     if (look.decided) return {look.decided, t};
   }
   return {};
@@ -55,12 +55,12 @@ TEST_CASE("no look decides before warm-up plus minimum duration", "[analysis]") 
   g.duration_s = 34;
   const auto samples = make_series(g, 1);
   const RunInfo run = make_run(kMiB, 5, 30);
-  const Look early = sequential_look(samples, run, 1);
+  const Look early = sequential_look(samples, run, 1, Exercise{});
   CHECK_FALSE(early.decided);
   CHECK(early.bytes_per_min > 100 * kMiB);  // the estimate is there, the decision is not
 
   g.duration_s = 36;
-  const Look later = sequential_look(make_series(g, 1), run, 1);
+  const Look later = sequential_look(make_series(g, 1), run, 1, Exercise{});
   CHECK(later.decided == Verdict::leaking);
 }
 

@@ -78,6 +78,28 @@ inline std::vector<Sample> make_series(const Synth& g, unsigned seed) {
   return out;
 }
 
+// Successful calls as the series' call phases made them (calls_per_s outside idle
+// phases): the call records of a run that exercised its server as planned.
+inline std::vector<CallRecord> ok_calls(const Synth& g) {
+  std::vector<CallRecord> out;
+  if (g.calls_per_s <= 0) return out;
+  for (double t = 0; t < g.duration_s; t += 1 / g.calls_per_s) {
+    int phase = 0;
+    for (std::size_t p = 0; p < g.phases.size(); ++p) {
+      if (t >= g.phases[p].start_s) phase = static_cast<int>(p);
+    }
+    if (!g.phases.empty() && g.phases[static_cast<std::size_t>(phase)].idle) continue;
+    CallRecord c;
+    c.t_s = t;
+    c.phase = phase;
+    c.tool = "Snapshot";
+    c.latency_ms = 5;
+    c.ok = true;
+    out.push_back(c);
+  }
+  return out;
+}
+
 inline RunInfo make_run(double budget_bytes_per_min = 1 * kMiB, double warmup_s = 5,
                         double min_duration_s = 30) {
   RunInfo run;

@@ -8,6 +8,7 @@
 using mcpleak::Errc;
 using mcpleak::parse_budget_bytes_per_min;
 using mcpleak::parse_duration_s;
+using mcpleak::parse_fraction;
 
 TEST_CASE("durations in ms, s, m, h and bare seconds", "[runner][units]") {
   struct Case {
@@ -78,4 +79,17 @@ TEST_CASE("infinite amounts are not durations or budgets", "[runner][units]") {
   CHECK_FALSE(parse_duration_s("inf"));
   CHECK_FALSE(parse_duration_s("infinity s"));
   CHECK_FALSE(parse_budget_bytes_per_min("infMB/min"));
+}
+
+TEST_CASE("fractions as percentages or plain numbers", "[runner][units]") {
+  CHECK(*parse_fraction("20%") == Approx(0.2));
+  CHECK(*parse_fraction("0.2") == Approx(0.2));
+  CHECK(*parse_fraction("0%") == 0);
+  CHECK(*parse_fraction("100%") == Approx(1));
+  for (const char* bad : {"", "abc", "120%", "1.5", "-5%", "20 percent"}) {
+    INFO(bad);
+    auto f = parse_fraction(bad);
+    REQUIRE_FALSE(f);
+    CHECK(f.error().code == Errc::usage);
+  }
 }

@@ -25,7 +25,7 @@ Report full_report() {
   r.run.early_stop = true;
   r.run.platform = "linux-x86_64";
   r.run.metric = "RssAnon+VmSwap";
-  r.run.phases = {{"loop", false, 0, 60}, {"idle", true, 60, 90}};
+  r.run.phases = {{"loop", false, 0, 60, 0.2}, {"idle", true, 60, 90, 0}};
   r.run.elapsed_s = 90;
   r.run.stopped_early_at_s = 80;
   r.run.interrupted = false;
@@ -47,6 +47,20 @@ Report full_report() {
   r.diagnostics_per_min = {{"observers", 3}};
   r.diagnostics_end = {{"observers", 12}};
   r.region_growth_bytes = {{"MALLOC_SMALL", 4096}};
+  r.exercise.required = true;
+  r.exercise.exercised = false;
+  r.exercise.reason = "3 of 10 calls failed";
+  r.exercise.window_start_s = 5;
+  r.exercise.window_end_s = 60;
+  r.exercise.calls = {7, 3, 1};
+  r.exercise.ok_ratio = 0.7;
+  r.exercise.max_failed_fraction = 0.05;
+  r.exercise.longest_gap_s = 31;
+  r.exercise.longest_gap_from_s = 20;
+  r.exercise.longest_gap_phase = "loop";
+  r.exercise.per_tool = {{"App", {7, 3, 1}}};
+  r.exercise.per_phase = {{"loop", {7, 3, 1}, 31, 20, 5}};
+  r.exercise.first_errors = {{"App", "isError: no app", 6.5, 2}, {"App", "timeout after 30000 ms", 20, 1}};
   r.warnings = {"w1"};
   return r;
 }
@@ -106,8 +120,30 @@ TEST_CASE("report.json holds every Report field under its documented name", "[re
       {"protocol_version", "2025-06-18"},
       {"non_json_lines", 2},
       {"phases",
-       {{{"name", "loop"}, {"idle", false}, {"start_s", 0.0}, {"end_s", 60.0}},
-        {{"name", "idle"}, {"idle", true}, {"start_s", 60.0}, {"end_s", 90.0}}}},
+       {{{"name", "loop"}, {"idle", false}, {"start_s", 0.0}, {"end_s", 60.0}, {"call_interval_s", 0.2}},
+        {{"name", "idle"}, {"idle", true}, {"start_s", 60.0}, {"end_s", 90.0}, {"call_interval_s", 0.0}}}},
+      {"exercise",
+       {{"required", true},
+        {"exercised", false},
+        {"reason", "3 of 10 calls failed"},
+        {"window_start_s", 5.0},
+        {"window_end_s", 60.0},
+        {"calls", {{"ok", 7}, {"failed", 3}, {"timed_out", 1}}},
+        {"ok_ratio", 0.7},
+        {"max_failed_fraction", 0.05},
+        {"longest_gap_s", 31.0},
+        {"longest_gap_from_s", 20.0},
+        {"longest_gap_phase", "loop"},
+        {"per_tool", {{"App", {{"ok", 7}, {"failed", 3}, {"timed_out", 1}}}}},
+        {"per_phase",
+         {{{"name", "loop"},
+           {"calls", {{"ok", 7}, {"failed", 3}, {"timed_out", 1}}},
+           {"longest_gap_s", 31.0},
+           {"longest_gap_from_s", 20.0},
+           {"allowed_gap_s", 5.0}}}},
+        {"first_errors",
+         {{{"tool", "App"}, {"error", "isError: no app"}, {"first_t_s", 6.5}, {"count", 2}},
+          {{"tool", "App"}, {"error", "timeout after 30000 ms"}, {"first_t_s", 20.0}, {"count", 1}}}}}},
       {"diagnostics", {{"per_min", {{"observers", 3.0}}}, {"end", {{"observers", 12.0}}}}},
       {"regions", {{"growth_bytes", {{"MALLOC_SMALL", 4096.0}}}}},
       {"warnings", {"w1"}},

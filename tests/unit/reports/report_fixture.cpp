@@ -104,6 +104,19 @@ RunFixture leaking_run() {
   r.diagnostics_per_min = {{"observers", 23.5}};
   r.diagnostics_end = {{"observers", 225.25}, {"retained_elements", 3900}};
   r.region_growth_bytes = {{"MALLOC_SMALL", 98 * kMiB}, {"CoreFoundation", 6 * kMiB}};
+  // What analysis::assess_exercise says of the calls above (1 in 100 times out).
+  r.exercise.required = true;
+  r.exercise.window_start_s = 30;
+  r.exercise.window_end_s = 720;
+  r.exercise.calls = {1128, 12, 12};
+  r.exercise.ok_ratio = 1128.0 / 1140;
+  r.exercise.max_failed_fraction = 0.05;
+  r.exercise.longest_gap_s = 1.0;
+  r.exercise.longest_gap_from_s = 49.5;
+  r.exercise.longest_gap_phase = "snapshot-finder-safari";
+  r.exercise.per_tool = {{"App", {570, 0, 0}}, {"Snapshot", {558, 12, 12}}};
+  r.exercise.per_phase = {{"snapshot-finder-safari", {1128, 12, 12}, 1.0, 49.5, 5}};
+  r.exercise.first_errors = {{"Snapshot", "timeout", 49.5, 12}};
   r.warnings = run.warnings;
   r.warnings.push_back("RSS does not follow footprint: see the divergence note");
   return f;
@@ -158,6 +171,8 @@ RunFixture hostile_run() {
   f.report.warnings = {"ünïcødé ✓ 日本",
                        "</li><script>alert(4)</script>"};
   f.report.diagnostics_per_min = {{"<svg onload=alert(5)>", 1.0}};
+  f.report.exercise.per_tool = {{"<b>tool</b>", {1, 1, 0}}};
+  f.report.exercise.first_errors = {{"<b>tool</b>", "isError: </li><script>alert(6)</script>", 40, 1}};
   for (auto& s : f.samples) s.tree.pids[1].name = "<svg onload=alert(3)>";
   return f;
 }
