@@ -62,7 +62,7 @@ void ExerciseTally::add(const CallRecord& c, double phase_start_s) {
     }
     phase.covered_until_s = std::max(phase.covered_until_s, c.t_s + c.latency_ms / 1000);
   }
-  if (c.t_s < window_start_s_) return;
+  if (c.t_s < window_start_s_ || c.interrupted) return;
   count(calls_, c);
   count(phase.calls, c);
   count(per_tool_[c.tool], c);
@@ -135,15 +135,11 @@ Exercise ExerciseTally::summarize(std::span<const PhaseInfo> phases, double end_
     if (calls_.ok > 0) why += " (" + percent(failed_fraction) + ", at most " + percent(rule.max_failed_fraction) + " allowed)";
     if (calls_.timed_out > 0) why += ", " + std::to_string(calls_.timed_out) + " of them timed out";
   }
-  // When every call failed the gap says nothing more.
-  if (worst && calls_.ok > 0) {
+  // When every call failed, the gap says nothing more.
+  if (worst && (calls_.ok > 0 || why.empty())) {
     why += (why.empty() ? "" : "; ") + std::string("no call succeeded for ") + seconds(worst->longest_gap_s) +
            " (from " + seconds(worst->longest_gap_from_s) + ", phase " + worst->name + "; at most " +
            seconds(worst->allowed_gap_s) + " allowed)";
-  } else if (worst && calls_.total() == 0) {
-    why = "no call was made in " + seconds(worst->longest_gap_s) + " of phase " + worst->name;
-  } else if (worst && why.empty()) {
-    why = "no call succeeded for " + seconds(worst->longest_gap_s);
   }
   if (why.empty()) return e;
   e.exercised = false;

@@ -50,7 +50,8 @@ class ExerciseTally {
 
   // One call, in the order calls were sent. `phase_start_s` is when the call's phase
   // (call.phase) began. Diagnostics calls are ignored: they test the harness, not the
-  // scenario.
+  // scenario. An interrupted call (Ctrl-C) has no outcome: it is not counted, and it
+  // covers nothing.
   void add(const CallRecord& call, double phase_start_s);
 
   // The window [window_start_s, end_s] of `phases` (a phase still running ends at its

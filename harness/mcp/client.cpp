@@ -265,6 +265,7 @@ CallOutcome McpClient::call_tool(const std::string& name, const nlohmann::json& 
       out.error = "server closed the connection";
       return out;
     case WaitEnd::cancelled:
+      out.cancelled = true;
       out.error = "interrupted";
       return out;
     case WaitEnd::replied: break;

@@ -46,6 +46,7 @@ struct CallOutcome {
   std::uint64_t response_bytes = 0;
   nlohmann::json result;          // the result object when a response arrived
   bool timed_out = false;
+  bool cancelled = false;         // cut short by Ctrl-C/SIGTERM: no outcome at all
   bool server_gone = false;       // the transport closed: no further calls can succeed
 };
 

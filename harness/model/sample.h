@@ -62,6 +62,7 @@ struct CallRecord {
   std::string error;              // empty when ok; "timeout", "isError: ...", ...
   std::uint64_t response_bytes = 0;
   bool timed_out = false;         // no answer within the call timeout
+  bool interrupted = false;       // cut short by Ctrl-C/SIGTERM before any answer: no outcome
   CallKind kind = CallKind::scenario;
 };
 

@@ -106,6 +106,7 @@ json to_json_value(const CallRecord& c) {
             {"response_bytes", c.response_bytes}};
   if (!c.ok) j["error"] = c.error;
   if (c.timed_out) j["timed_out"] = true;
+  if (c.interrupted) j["interrupted"] = true;
   j["kind"] = call_kind_name(c.kind);
   return j;
 }
@@ -198,6 +199,7 @@ Result<CallRecord> call_from_json(std::string_view line) {
   c.response_bytes = r.get<std::uint64_t>("response_bytes", 0, false);
   // Written since the exercise rule; older files said "timeout after N ms" in the error.
   c.timed_out = r.get<bool>("timed_out", !c.ok && c.error.starts_with("timeout"), false);
+  c.interrupted = r.get<bool>("interrupted", false, false);
   const std::string kind = r.get<std::string>("kind", "scenario", false);
   if (auto k = call_kind_from_name(kind)) {
     c.kind = *k;

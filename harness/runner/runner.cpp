@@ -145,6 +145,7 @@ void Run::record_call(const std::string& tool, double sent_s, const CallOutcome&
   rec.error = c.error;
   rec.response_bytes = c.response_bytes;
   rec.timed_out = c.timed_out;
+  rec.interrupted = c.cancelled;
   rec.kind = kind;
   // A session that opens counts as a call of the exercise; as a call of the scenario's
   // own counters only when it failed (its calls cannot succeed).

@@ -144,3 +144,21 @@ TEST_CASE("axref observer-retry is leaking on idle, driven by time", "[e2e][axre
   CHECK(diag(r, "end", "snapshots") == 0);
   CHECK(e2e::no_server_left(r));
 }
+
+TEST_CASE("axref switching to an app that does not exist is not exercised, exit 4", "[e2e][axref][exercise]") {
+  // The motivating CI case: every App/Snapshot call fails (no such app, or no
+  // Accessibility permission) and the gate must not pass. The exact command of issue 12.
+  auto r = run_mcpleak("axref-no-such-app",
+                       {"run", "--tool", "App", "--args", R"({"mode":"switch","name":"NoSuchApp"})", "--rate", "5",
+                        "--duration", "40s", "--quiet"},
+                       axref({"--backend", "synthetic"}));
+  INFO(r.stderr_text);
+  REQUIRE(r.exit_code == 4);
+  CHECK(r.report["verdict"] == "inconclusive");
+  const std::string reason = r.report.value("reason", "");
+  CHECK(reason.find("not exercised: ") == 0);
+  CHECK(reason.find("calls failed (App: ") != std::string::npos);
+  CHECK(reason.find("NoSuchApp") != std::string::npos);
+  CHECK(r.report["exercise"]["calls"]["ok"] == 0);
+  CHECK(e2e::no_server_left(r));
+}
