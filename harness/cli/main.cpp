@@ -1,11 +1,13 @@
 // mcpleak: finds memory leaks in MCP servers. Parses the command line and dispatches.
 #include <algorithm>
+#include <cstdio>
 #include <string>
 #include <vector>
 
 #include "harness/cli/commands.h"
 #include "harness/cli/exit_codes.h"
 #include "harness/process/child_group.h"
+#include "harness/process/guardian.h"
 #include "harness/process/stop_signal.h"
 
 int main(int argc, char** argv) {
@@ -40,10 +42,21 @@ int main(int argc, char** argv) {
     const int rc = app.exit(e);
     return rc == 0 ? 0 : cli::kExitUsage;
   }
+  // `run` and `ab` start servers: fork the guardian that kills them should mcpleak die by
+  // SIGKILL, now, while no thread and no server pipe exists yet.
+  if (app.got_subcommand("run") || app.got_subcommand("ab")) {
+    if (auto started = Guardian::start_process_guardian(); !started) {
+      std::fprintf(stderr, "mcpleak: warning: %s (servers may outlive a SIGKILL of mcpleak)\n",
+                   started.error().describe().c_str());
+    }
+  }
   install_stop_signal_handlers();
   become_child_subreaper();
   for (const auto& command : commands) {
-    if (command.sub->parsed()) return command.run(server_argv);
+    if (!command.sub->parsed()) continue;
+    const int rc = command.run(server_argv);
+    Guardian::stop_process_guardian();  // every server is terminated: quit, kill nothing
+    return rc;
   }
   return cli::kExitUsage;
 }

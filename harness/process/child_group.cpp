@@ -11,6 +11,8 @@
 #include <thread>
 #include <vector>
 
+#include "harness/process/guardian.h"
+
 #if defined(__linux__)
 #include <sys/prctl.h>
 #endif
@@ -103,6 +105,8 @@ Result<ChildGroup> ChildGroup::spawn(std::span<const std::string> argv, ChildPip
   pipes.stdin_write = std::move(in->second);
   pipes.stdout_read = std::move(out->first);
   pipes.stderr_read = std::move(err->first);
+  // Should mcpleak die by SIGKILL from here on, the guardian kills the group.
+  guardian_watch_group(pid);
   return ChildGroup(pid);
 }
 
@@ -147,6 +151,9 @@ ExitStatus ChildGroup::terminate(std::chrono::milliseconds grace) noexcept {
     reap_group_children(pgid_);
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+  // Only now: forgotten before the group was gone, a SIGKILL of mcpleak in between would
+  // leave it running; the other way round the guardian at worst signals a dead group.
+  guardian_forget_group(pgid_);
   pgid_ = -1;
   return status_.value_or(ExitStatus{});
 }

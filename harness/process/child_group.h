@@ -1,6 +1,7 @@
 // Owns a spawned server that leads its own process group, and its stdio pipes.
 // Move-only. The destructor terminates the whole group (SIGTERM, a grace period,
-// SIGKILL) and reaps it, so no server process outlives mcpleak's normal exit paths.
+// SIGKILL) and reaps it, so no server process outlives mcpleak's normal exit paths; the
+// guardian (guardian.h) covers the others (SIGKILL, OOM killer).
 #pragma once
 
 #include <sys/types.h>
@@ -34,6 +35,7 @@ class ChildGroup {
  public:
   // Spawns argv[0] (searched in PATH) in a new process group with piped stdio.
   // Errc::io naming the program when it cannot be started (not found, not executable).
+  // The group is watched by the process guardian, if one runs, until terminate().
   static Result<ChildGroup> spawn(std::span<const std::string> argv, ChildPipes& pipes);
 
   ChildGroup(ChildGroup&& other) noexcept
@@ -46,7 +48,8 @@ class ChildGroup {
   // The leader's exit status once it has exited (waitpid WNOHANG); empty while it runs.
   std::optional<ExitStatus> poll();
   // SIGTERM to the group, wait up to `grace`, then SIGKILL; reaps the leader and any
-  // group member that is our child (or reparented to us as subreaper). Idempotent.
+  // group member that is our child (or reparented to us as subreaper), then tells the
+  // process guardian to forget the group. Idempotent.
   // Returns the leader's exit status.
   ExitStatus terminate(std::chrono::milliseconds grace) noexcept;
   // True while any process of the group is alive.

@@ -1,9 +1,12 @@
 #include "harness/sampler/sampler.h"
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 
 #include "harness/model/serialize.h"
+#include "harness/process/guardian.h"
 
 namespace mcpleak {
 
@@ -21,6 +24,7 @@ Sampler::~Sampler() {
 }
 
 Result<void> Sampler::start() {
+  root_pgid_ = ::getpgid(root_);
   out_ = std::fopen(options_.samples_path.c_str(), "a");
   if (!out_) {
     return Error(Errc::io, std::string("cannot open for writing: ") + std::strerror(errno))
@@ -80,6 +84,7 @@ void Sampler::take_sample() {
   s.diagnostics = ctx.diagnostics;
   s.regions = ctx.regions;
   s.tree = std::move(*tree);
+  watch_escaped(s.tree.pids);
   const std::string line = to_json_value(s).dump() + "\n";
 
   std::lock_guard lock(mutex_);
@@ -102,6 +107,21 @@ void Sampler::take_sample() {
   s.regions.clear();
   latest_ = s;
   light_.push(std::move(s));
+}
+
+// A process of the tree that left the server's group (a setsid'd daemon) is out of reach
+// of the group kill: the guardian watches it by pid (Linux; a no-op on macOS). Only the
+// sampling thread, or stop() after joining it, gets here: escaped_ needs no lock.
+void Sampler::watch_escaped(const std::vector<PidSample>& pids) {
+  if (root_pgid_ <= 0) return;
+  for (const auto& p : pids) {
+    if (escaped_.count(p.pid) != 0) continue;
+    const pid_t pgid = ::getpgid(p.pid);
+    if (pgid > 0 && pgid != root_pgid_) {
+      guardian_watch_escaped(p.pid);
+      escaped_.insert(p.pid);
+    }
+  }
 }
 
 std::vector<Sample> Sampler::light_samples() const {

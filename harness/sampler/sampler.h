@@ -76,9 +76,11 @@ class Sampler {
  private:
   void loop();
   void take_sample();
+  void watch_escaped(const std::vector<PidSample>& pids);
 
   Probe& probe_;
   pid_t root_;
+  pid_t root_pgid_ = -1;  // the server's process group, read in start()
   Clock::time_point run_start_;
   SamplerOptions options_;
   std::function<SampleContext()> context_;
@@ -90,6 +92,7 @@ class Sampler {
   ThinnedSeries light_{kInMemorySamples};
   std::optional<Sample> latest_;
   std::set<pid_t> pids_seen_;
+  std::set<pid_t> escaped_;  // outside the root's group, reported to the guardian
   std::pair<pid_t, std::uint64_t> largest_{0, 0};
   std::optional<Error> write_error_;
   std::atomic<bool> root_gone_{false};
