@@ -34,6 +34,8 @@ class StdioTransport final : public Transport {
   Result<void> send(std::string_view message) override;
   std::size_t oversized_lines() const override { return oversized_.load(); }
   std::uint64_t stderr_bytes() const { return stderr_.bytes_read(); }
+  // See LogDrain::wait_for_eof: the server's stderr, all of it in server.log.
+  bool wait_for_stderr_eof(std::chrono::milliseconds timeout) const { return stderr_.wait_for_eof(timeout); }
   // Stops the threads without waiting for EOF (the server may keep pipes open).
   void stop() override;
 

@@ -44,6 +44,16 @@ void LogDrain::run() {
     }
   }
   if (log) std::fclose(log);
+  eof_.store(true);
+}
+
+bool LogDrain::wait_for_eof(std::chrono::milliseconds timeout) const {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!eof_.load()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
 }
 
 }  // namespace mcpleak

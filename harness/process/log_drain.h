@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <thread>
@@ -23,6 +24,9 @@ class LogDrain {
 
   // Stops without waiting for EOF (a child's own children may hold the pipe open).
   void stop();
+  // Waits up to `timeout` for the pipe's end to be read and written to the log: after a
+  // child exits, its last words reach the log a moment later. True when they did.
+  bool wait_for_eof(std::chrono::milliseconds timeout) const;
   std::uint64_t bytes_read() const { return bytes_.load(); }
 
  private:
@@ -32,6 +36,7 @@ class LogDrain {
   std::string log_path_;
   std::uint64_t max_log_bytes_;
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> eof_{false};
   std::atomic<std::uint64_t> bytes_{0};
   std::thread thread_;
 };

@@ -93,7 +93,7 @@ class Run {
   Stop check(McpClient& client, ChildGroup& group);
   std::unique_ptr<Transport> open_transport(ChildGroup& group, ChildPipes& pipes);
   Result<void> wait_until_listening(ChildGroup& group);
-  void fail_start(std::string why);
+  void fail_start(std::string why, bool server_exited);
   void next_session(McpClient& client, Transport& transport);
   void maybe_diagnostics(McpClient& client);
   void maybe_look();
@@ -134,6 +134,7 @@ class Run {
   // Over HTTP: the server's stdin, held open, and its output drained to server.log.
   UniqueFd http_stdin_;
   std::unique_ptr<LogDrain> http_stdout_, http_stderr_;
+  StdioTransport* stdio_ = nullptr;  // the transport, when it is stdio (owned by execute)
 };
 
 void Run::record_call(const std::string& tool, double sent_s, const CallOutcome& c, CallKind kind) {
@@ -227,10 +228,18 @@ Run::Stop Run::check(McpClient& client, ChildGroup& group) {
 }
 
 // The server did not get going: say why, quoting its first words, unless Ctrl-C did it.
-void Run::fail_start(std::string why) {
+// A server that exited has its last words in the pipes a moment longer: read them to
+// their end first (bounded, as its children may hold the pipes open).
+void Run::fail_start(std::string why, bool server_exited) {
   if (stop_requested()) {
     info_.interrupted = true;
     return;
+  }
+  if (server_exited) {
+    constexpr auto kLastWords = std::chrono::seconds(1);
+    if (stdio_) stdio_->wait_for_stderr_eof(kLastWords);
+    if (http_stdout_) http_stdout_->wait_for_eof(kLastWords);
+    if (http_stderr_) http_stderr_->wait_for_eof(kLastWords);
   }
   if (auto line = first_log_line(path("server.log")); !line.empty()) why += "; server.log: " + line;
   fail(std::move(why));
@@ -245,13 +254,15 @@ std::unique_ptr<Transport> Run::open_transport(ChildGroup& group, ChildPipes& pi
     StdioTransportOptions options;
     options.server_log_path = path("server.log");
     options.max_log_bytes = kServerLogCap;
-    return std::make_unique<StdioTransport>(std::move(pipes), options);
+    auto stdio = std::make_unique<StdioTransport>(std::move(pipes), options);
+    stdio_ = stdio.get();
+    return stdio;
   }
   http_stdin_ = std::move(pipes.stdin_write);
   http_stdout_ = std::make_unique<LogDrain>(std::move(pipes.stdout_read), path("server.log"), kServerLogCap);
   http_stderr_ = std::make_unique<LogDrain>(std::move(pipes.stderr_read), path("server.log"), kServerLogCap);
   if (auto listening = wait_until_listening(group); !listening) {
-    fail_start("would not listen: " + listening.error().message);
+    fail_start("would not listen: " + listening.error().message, listening.error().code == Errc::server_exited);
     return nullptr;
   }
   HttpTransportOptions options;
@@ -560,13 +571,14 @@ Result<Report> Run::execute() {
   auto hello = client.initialize(o_.init_timeout);
   if (!hello) {
     std::string why = "would not initialize: " + hello.error().message;
-    if (auto status = group->poll()) why += " (server " + status->describe() + ")";
+    const auto status = group->poll();
+    if (status) why += " (server " + status->describe() + ")";
     const auto junk = client.counters();
     if (junk.non_json_lines > 0) {
       why += "; " + std::to_string(junk.non_json_lines) + " non-JSON lines on stdout, first: '" +
              junk.junk_examples.front() + "'";
     }
-    fail_start(std::move(why));
+    fail_start(std::move(why), status.has_value());
     return finish(group);
   }
   info_.server_name = hello->name + (hello->version.empty() ? "" : " " + hello->version);
