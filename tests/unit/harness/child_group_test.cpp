@@ -17,30 +17,16 @@
 
 #include "harness/process/child_group.h"
 #include "tests/support/catch.h"
+#include "tests/unit/harness/read_line.h"
 
 using mcpleak::ChildGroup;
 using mcpleak::ChildPipes;
 using mcpleak::Errc;
 using mcpleak::ExitStatus;
+using mcpleak::test::read_line;
 using namespace std::chrono_literals;
 
 namespace {
-
-// One line from `fd`, waiting at most 10 s in total; empty on EOF or timeout.
-std::optional<std::string> read_line(int fd) {
-  std::string line;
-  const auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (std::chrono::steady_clock::now() < deadline) {
-    pollfd p{fd, POLLIN, 0};
-    if (::poll(&p, 1, 100) <= 0) continue;
-    char c = 0;
-    const ssize_t n = ::read(fd, &c, 1);
-    if (n <= 0) return std::nullopt;
-    if (c == '\n') return line;
-    line += c;
-  }
-  return std::nullopt;
-}
 
 ChildGroup spawn_sh(const std::string& script, ChildPipes& pipes) {
   const std::vector<std::string> argv = {"sh", "-c", script};

@@ -25,12 +25,14 @@
 #include "harness/sampler/sampler.h"
 #include "probes/probe.h"
 #include "tests/support/catch.h"
+#include "tests/unit/harness/read_line.h"
 
 extern char** environ;
 
 using mcpleak::ChildGroup;
 using mcpleak::ChildPipes;
 using mcpleak::Guardian;
+using mcpleak::test::read_line;
 using namespace std::chrono_literals;
 
 namespace {
@@ -48,21 +50,6 @@ struct OwnerReport {
 // escaped one's (`exec` keeps the pid the escaped sh printed).
 const std::string kServerScript =
     "sleep 300 & echo $!; setsid sh -c 'echo $$; exec sleep 300' & wait";
-
-// One line from fd, waiting at most 10 s in total; empty on EOF or timeout.
-std::optional<std::string> read_line(int fd) {
-  std::string line;
-  const auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (std::chrono::steady_clock::now() < deadline) {
-    pollfd p{fd, POLLIN, 0};
-    if (::poll(&p, 1, 100) <= 0) continue;
-    char c = 0;
-    if (::read(fd, &c, 1) <= 0) return std::nullopt;
-    if (c == '\n') return line;
-    line += c;
-  }
-  return std::nullopt;
-}
 
 // The owner's report, within 10 s; false when the owner failed first (its pipe closed).
 bool read_report(int fd, OwnerReport& out) {
