@@ -65,6 +65,16 @@ void details_tables(const Report& r, std::ostream& out) {
     for (const auto& w : r.warnings) out << "<li>" << html_escape(w) << "</li>\n";
     out << "</ul>\n";
   }
+  if (const auto procs = reports::process_rows(r); !procs.empty()) {
+    out << "<h2>Processes</h2>\n<table>\n<tr><th>process</th><th>role</th><th>footprint</th><th>growth</th>"
+           "<th>share of growth</th></tr>\n";
+    for (const auto& row : procs) {
+      out << "<tr><td>" << html_escape(row.process) << "</td><td>" << html_escape(row.role) << "</td><td class=\"num\">"
+          << html_escape(row.footprint) << "</td><td class=\"num\">" << html_escape(row.growth)
+          << "</td><td class=\"num\">" << html_escape(row.share.empty() ? "n/a" : row.share) << "</td></tr>\n";
+    }
+    out << "</table>\n";
+  }
   const auto tools = reports::exercise_tool_rows(r.exercise);
   const auto errors = reports::exercise_error_lines(r.exercise);
   if (!tools.empty() || !errors.empty()) {

@@ -39,6 +39,32 @@ json counts_json(const CallCounts& c) {
   return {{"ok", c.ok}, {"failed", c.failed}, {"timed_out", c.timed_out}};
 }
 
+json processes_json(const std::vector<ProcessGrowth>& processes) {
+  json out = json::array();
+  for (const auto& p : processes) {
+    out.push_back({{"name", p.name},
+                   {"pid", p.pid},
+                   {"parent", p.parent},
+                   {"role", p.role},
+                   {"first_seen_s", p.first_seen_s},
+                   {"last_seen_s", p.last_seen_s},
+                   {"alive_at_end", p.alive_at_end},
+                   {"start_bytes", p.start_bytes},
+                   {"end_bytes", p.end_bytes},
+                   {"peak_bytes", p.peak_bytes},
+                   {"bytes_per_min", p.bytes_per_min},
+                   {"ci95_bytes_per_min", {p.ci95_bytes_per_min.lo, p.ci95_bytes_per_min.hi}},
+                   {"share_of_growth", or_null(p.share_of_growth)}});
+  }
+  return out;
+}
+
+json transient_json(const std::vector<TransientProcesses>& transient) {
+  json out = json::array();
+  for (const auto& t : transient) out.push_back({{"name", t.name}, {"count", t.count}, {"peak_bytes", t.peak_bytes}});
+  return out;
+}
+
 json exercise_json(const Exercise& e) {
   json tools = json::object();
   for (const auto& [tool, counts] : e.per_tool) tools[tool] = counts_json(counts);
@@ -109,6 +135,8 @@ void write_json(const Report& r, std::ostream& out) {
         {"p50_ms", or_null(r.calls.p50_ms)},
         {"p99_ms", or_null(r.calls.p99_ms)}}},
       {"exercise", exercise_json(r.exercise)},
+      {"processes", processes_json(r.processes)},
+      {"transient_processes", transient_json(r.transient_processes)},
       {"elapsed_s", run.elapsed_s},
       {"verdict_at_s", or_null(r.verdict_at_s)},
       {"stopped_early_at_s", or_null(run.stopped_early_at_s)},

@@ -54,6 +54,16 @@ void regions_table(const Report& r, std::ostream& out) {
   }
 }
 
+void processes_table(const Report& r, std::ostream& out) {
+  const auto rows = reports::process_rows(r);
+  if (rows.empty()) return;
+  out << "\n### Processes\n\n| process | role | footprint | growth | share of growth |\n|---|---|---|---|---|\n";
+  for (const auto& row : rows) {
+    out << "| " << markdown_escape(row.process) << " | " << row.role << " | " << row.footprint << " | "
+        << row.growth << " | " << (row.share.empty() ? "n/a" : row.share) << " |\n";
+  }
+}
+
 void exercise_section(const Report& r, std::ostream& out) {
   const auto tools = reports::exercise_tool_rows(r.exercise);
   const auto errors = reports::exercise_error_lines(r.exercise);
@@ -87,6 +97,7 @@ void write_markdown_summary(const Report& r, std::ostream& out) {
     out << "\n### Warnings\n\n";
     for (const auto& w : r.warnings) out << "- " << markdown_escape(w) << "\n";
   }
+  processes_table(r, out);
   exercise_section(r, out);
   diagnostics_table(r, out);
   regions_table(r, out);

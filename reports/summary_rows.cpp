@@ -119,6 +119,35 @@ std::vector<std::string> exercise_error_lines(const Exercise& e) {
   return lines;
 }
 
+std::vector<ProcessRow> process_rows(const Report& r) {
+  std::vector<ProcessRow> rows;
+  if (r.processes.size() + r.transient_processes.size() < 2) return rows;
+  for (const ProcessGrowth& p : r.processes) {
+    ProcessRow row;
+    row.process = (p.name.empty() ? std::string("?") : p.name) + " (pid " + std::to_string(p.pid) + ")";
+    if (!p.alive_at_end) row.process += ", exited";
+    row.role = p.role;
+    row.footprint = bytes(p.start_bytes) + " -> " + bytes(p.end_bytes);
+    row.growth = format_signed_bytes(p.bytes_per_min) + "/min (95% CI " + format_signed_bytes(p.ci95_bytes_per_min.lo) +
+                 " to " + format_signed_bytes(p.ci95_bytes_per_min.hi) + ")";
+    if (p.share_of_growth) {
+      char pct[32];
+      std::snprintf(pct, sizeof pct, "%.0f%%", 100 * *p.share_of_growth);
+      row.share = pct;
+    }
+    rows.push_back(std::move(row));
+  }
+  for (const TransientProcesses& t : r.transient_processes) {
+    ProcessRow row;
+    row.process = (t.name.empty() ? std::string("?") : t.name) + " (" + std::to_string(t.count) +
+                  (t.count == 1 ? " process" : " processes") + ", came and went)";
+    row.footprint = "peak " + bytes(t.peak_bytes);
+    row.growth = "n/a";
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
 std::vector<SummaryRow> run_rows(const RunInfo& run) {
   const std::string command = command_line(run.server_command);
   std::string pids;

@@ -30,6 +30,19 @@ std::vector<SummaryRow> exercise_tool_rows(const Exercise& exercise);
 // The first distinct call errors: "App: isError: no such app (170x, first at 5.2 s)".
 std::vector<std::string> exercise_error_lines(const Exercise& exercise);
 
+// One process of the tree as a table row; every field may hold server text (the name).
+struct ProcessRow {
+  std::string process;    // "python3 (pid 4313)"; transient: "osascript (3 processes, came and went)"
+  std::string role;       // leader, child, descendant; transient: ""
+  std::string footprint;  // "58.0 MiB -> 225 MiB"; transient: "peak 6.00 MiB"
+  std::string growth;     // "+11.6 MiB/min (95% CI +11.2 to +12.0)"; transient: "n/a"
+  std::string share;      // "98%" of the tree's growth, or "" when the tree does not grow
+};
+
+// The tree's processes, largest growth first, then the transient ones by name. Empty
+// when the tree had only one process: a table would repeat the verdict.
+std::vector<ProcessRow> process_rows(const Report& report);
+
 // Server command (argv joined by spaces), name, pids, protocol, scenario, metric, platform.
 std::vector<SummaryRow> run_rows(const RunInfo& run);
 

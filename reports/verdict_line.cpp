@@ -34,6 +34,18 @@ std::string slope_with_interval(const Report& r) {
   return slope + " " + unit.name + "/min (95% CI " + lo + sep + hi + ")";
 }
 
+// ", python3 (pid 4313) +11.6 MiB/min of the tree's +11.8": which process grows, when
+// the tree has more than one. Empty when there is one process or no share to give.
+std::string growing_process(const Report& r) {
+  if (r.processes.size() + r.transient_processes.size() < 2 || r.processes.empty()) return "";
+  const ProcessGrowth& top = r.processes.front();
+  if (!top.share_of_growth) return "";
+  const std::string name = top.name.empty() ? "pid " + std::to_string(top.pid)
+                                            : top.name + " (pid " + std::to_string(top.pid) + ")";
+  return ", " + name + " " + reports::format_signed_bytes(top.bytes_per_min) + "/min of the tree's " +
+         reports::format_signed_bytes(r.growth.bytes_per_min) + "/min";
+}
+
 }  // namespace
 
 std::string verdict_line(const Report& r) {
@@ -53,6 +65,7 @@ std::string verdict_line(const Report& r) {
     line += ", " + reports::format_signed_bytes(*r.growth.bytes_per_session) + "/session";
   }
   if (r.verdict == Verdict::leaking) {
+    line += growing_process(r);
     if (r.retained_bytes) {
       line += ", retained " + reports::format_bytes(*r.retained_bytes) + " after idle";
     }

@@ -9,6 +9,7 @@
 #include "harness/analysis/decision.h"
 #include "harness/analysis/exercise.h"
 #include "harness/analysis/format.h"
+#include "harness/analysis/processes.h"
 #include "harness/analysis/quantiles.h"
 #include "harness/analysis/sequential.h"
 #include "harness/analysis/summary.h"
@@ -177,6 +178,7 @@ Report analyse(std::span<const Sample> samples, std::span<const CallRecord> call
     }
   }
 
+  fill_processes(r, samples, run, kMinSamples);
   apply_exercise_rule(r, reason);
   if (run.interrupted) {
     reason = "interrupted after " + seconds_text(last_s) + "; verdict from the data so far: " +

@@ -15,6 +15,13 @@ constexpr double kRecentAlpha = 0.025;
 
 std::vector<Point> verdict_points(std::span<const Sample> samples, const RunInfo& run,
                                   Metric metric) {
+  return verdict_points(samples, run, [metric](const Sample& s) -> std::optional<double> {
+    return static_cast<double>(metric == Metric::footprint ? s.tree.footprint_bytes : s.tree.rss_bytes);
+  });
+}
+
+std::vector<Point> verdict_points(std::span<const Sample> samples, const RunInfo& run,
+                                  const std::function<std::optional<double>(const Sample&)>& value) {
   auto idle = [&](int phase) {
     return phase >= 0 && static_cast<std::size_t>(phase) < run.phases.size() &&
            run.phases[static_cast<std::size_t>(phase)].idle;
@@ -40,8 +47,7 @@ std::vector<Point> verdict_points(std::span<const Sample> samples, const RunInfo
       continue;
     }
     if (in_gap) ++stretch, in_gap = false;
-    const auto bytes = metric == Metric::footprint ? s->tree.footprint_bytes : s->tree.rss_bytes;
-    points.push_back(Point{s->t_s, static_cast<double>(bytes), stretch});
+    if (const auto y = value(*s)) points.push_back(Point{s->t_s, *y, stretch});
   }
   return points;
 }

@@ -3,6 +3,7 @@
 // so a warm-up plateau (fast growth that then stops) is never called a leak.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -23,6 +24,10 @@ enum class Metric { footprint, rss };
 // group so that a level change across an idle gap is not read as slope.
 std::vector<Point> verdict_points(std::span<const Sample> samples, const RunInfo& run,
                                   Metric metric = Metric::footprint);
+// The same window for any value of a sample; samples where `value` is empty are skipped
+// (one process of the tree, absent before it started and after it exited).
+std::vector<Point> verdict_points(std::span<const Sample> samples, const RunInfo& run,
+                                  const std::function<std::optional<double>(const Sample&)>& value);
 
 struct Decision {
   std::optional<Verdict> verdict;  // leaking or bounded when decisive

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "harness/model/exercise.h"
+#include "harness/model/interval.h"
+#include "harness/model/processes.h"
 
 namespace mcpleak {
 
@@ -65,11 +67,6 @@ struct RunInfo {
   std::vector<std::string> warnings;          // collected while running
 };
 
-struct Interval {
-  double lo = 0;
-  double hi = 0;
-};
-
 struct Report {
   RunInfo run;
   Verdict verdict = Verdict::inconclusive;
@@ -112,6 +109,9 @@ struct Report {
   std::map<std::string, double> region_growth_bytes;
   // How much of the judged window really exercised the server (exercise.h).
   Exercise exercise;
+  // Which process of the tree grows (processes.h): largest growth first.
+  std::vector<ProcessGrowth> processes;
+  std::vector<TransientProcesses> transient_processes;
   std::vector<std::string> warnings;          // run.warnings plus analysis warnings
 };
 

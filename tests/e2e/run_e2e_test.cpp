@@ -65,6 +65,28 @@ TEST_CASE("time-driven growth in a child process is caught by sampling the whole
   const double slope = r.report["growth"]["bytes_per_min"].get<double>();
   CHECK(std::fabs(slope - 12 * kMB) / (12 * kMB) < 0.20);
   CHECK(r.report["growth"]["driver"] == "time");
+  // Which process grows: each child about half of the tree's growth, the leader none of it.
+  const auto& processes = r.report["processes"];
+  REQUIRE(processes.size() == 3);
+  const pid_t leader = r.server_pids().front();
+  double children_share = 0;
+  for (const auto& p : processes) {
+    INFO(p.dump());
+    REQUIRE(p["share_of_growth"].is_number());
+    const double share = p["share_of_growth"].get<double>();
+    if (p["pid"].get<pid_t>() == leader) {
+      CHECK(p["role"] == "leader");
+      CHECK(std::fabs(share) < 0.05);
+    } else {
+      CHECK(p["role"] == "child");
+      CHECK(p["parent"].get<pid_t>() == leader);
+      CHECK(std::fabs(p["bytes_per_min"].get<double>() - 6 * kMB) / (6 * kMB) < 0.20);
+      children_share += share;
+    }
+  }
+  CHECK(std::fabs(children_share - 1) < 0.15);
+  CHECK(processes[0]["role"] == "child");  // largest growth first
+  CHECK(r.report["verdict_line"].get<std::string>().find("of the tree's") != std::string::npos);
   CHECK(e2e::no_server_left(r));
 }
 

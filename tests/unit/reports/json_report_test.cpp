@@ -61,6 +61,22 @@ Report full_report() {
   r.exercise.per_tool = {{"App", {7, 3, 1}}};
   r.exercise.per_phase = {{"loop", {7, 3, 1}, 31, 20, 5}};
   r.exercise.first_errors = {{"App", "isError: no app", 6.5, 2}, {"App", "timeout after 30000 ms", 20, 1}};
+  ProcessGrowth child;
+  child.name = "python3";
+  child.pid = 101;
+  child.parent = 100;
+  child.role = "child";
+  child.first_seen_s = 0.5;
+  child.last_seen_s = 90;
+  child.alive_at_end = true;
+  child.start_bytes = 600;
+  child.end_bytes = 4500;
+  child.peak_bytes = 5000;
+  child.bytes_per_min = 2000000;
+  child.ci95_bytes_per_min = {1500000, 2500000};
+  child.share_of_growth = 0.95;
+  r.processes = {child};
+  r.transient_processes = {{"osascript", 3, 7000}};
   r.warnings = {"w1"};
   return r;
 }
@@ -80,7 +96,9 @@ TEST_CASE("report.json holds every Report field under its documented name", "[re
       {"verdict", "leaking"},
       {"exit_code", 1},
       {"reason", "too fast"},
-      {"verdict_line", "LEAKING: +2.00 MiB/min (95% CI 1.50\u20132.50), +4.00 KiB/call, retained 3.00 MiB after idle"},
+      {"verdict_line",
+       "LEAKING: +2.00 MiB/min (95% CI 1.50\u20132.50), +4.00 KiB/call, python3 (pid 101) +1.91 MiB/min of the "
+       "tree's +2.00 MiB/min, retained 3.00 MiB after idle"},
       {"metric", "RssAnon+VmSwap"},
       {"platform", "linux-x86_64"},
       {"scenario", "snapshot-loop"},
@@ -144,6 +162,21 @@ TEST_CASE("report.json holds every Report field under its documented name", "[re
         {"first_errors",
          {{{"tool", "App"}, {"error", "isError: no app"}, {"first_t_s", 6.5}, {"count", 2}},
           {{"tool", "App"}, {"error", "timeout after 30000 ms"}, {"first_t_s", 20.0}, {"count", 1}}}}}},
+      {"processes",
+       {{{"name", "python3"},
+         {"pid", 101},
+         {"parent", 100},
+         {"role", "child"},
+         {"first_seen_s", 0.5},
+         {"last_seen_s", 90.0},
+         {"alive_at_end", true},
+         {"start_bytes", 600},
+         {"end_bytes", 4500},
+         {"peak_bytes", 5000},
+         {"bytes_per_min", 2000000.0},
+         {"ci95_bytes_per_min", {1500000.0, 2500000.0}},
+         {"share_of_growth", 0.95}}}},
+      {"transient_processes", {{{"name", "osascript"}, {"count", 3}, {"peak_bytes", 7000}}}},
       {"diagnostics", {{"per_min", {{"observers", 3.0}}}, {"end", {{"observers", 12.0}}}}},
       {"regions", {{"growth_bytes", {{"MALLOC_SMALL", 4096.0}}}}},
       {"warnings", {"w1"}},

@@ -28,8 +28,8 @@ int unescaped_pipes(const std::string& line) {
 TEST_CASE("summary.md opens with the bold verdict line", "[reports]") {
   const auto f = test::leaking_run();
   const std::string md = summary(f.report);
-  CHECK(md.rfind("**LEAKING**: +11.8 MiB/min (95% CI 10.9\u201312.6), +212 KiB/call, retained "
-                 "112 MiB after idle\n",
+  CHECK(md.rfind("**LEAKING**: +11.8 MiB/min (95% CI 10.9\u201312.6), +212 KiB/call, python3 (pid 4313) "
+                 "+11.6 MiB/min of the tree's +11.8 MiB/min, retained 112 MiB after idle\n",
                  0) == 0);
 }
 

@@ -117,6 +117,32 @@ RunFixture leaking_run() {
   r.exercise.per_tool = {{"App", {570, 0, 0}}, {"Snapshot", {558, 12, 12}}};
   r.exercise.per_phase = {{"snapshot-finder-safari", {1128, 12, 12}, 1.0, 49.5, 5}};
   r.exercise.first_errors = {{"Snapshot", "timeout", 49.5, 12}};
+  // The tree: uv flat, its python3 child carrying the growth, osascript came and went.
+  ProcessGrowth py;
+  py.name = "python3";
+  py.pid = 4313;
+  py.parent = 4312;
+  py.role = "child";
+  py.first_seen_s = 0;
+  py.last_seen_s = 720;
+  py.alive_at_end = true;
+  py.start_bytes = static_cast<std::uint64_t>(40 * kMiB);
+  py.end_bytes = static_cast<std::uint64_t>(207 * kMiB);
+  py.peak_bytes = static_cast<std::uint64_t>(209 * kMiB);
+  py.bytes_per_min = 11.6 * kMiB;
+  py.ci95_bytes_per_min = {10.8 * kMiB, 12.4 * kMiB};
+  py.share_of_growth = 11.6 / 11.8;
+  ProcessGrowth uv = py;
+  uv.name = "uv";
+  uv.pid = 4312;
+  uv.parent = 1;
+  uv.role = "leader";
+  uv.start_bytes = uv.end_bytes = uv.peak_bytes = static_cast<std::uint64_t>(18 * kMiB);
+  uv.bytes_per_min = 0.01 * kMiB;
+  uv.ci95_bytes_per_min = {-0.02 * kMiB, 0.03 * kMiB};
+  uv.share_of_growth = 0.01 / 11.8;
+  r.processes = {py, uv};
+  r.transient_processes = {{"osascript", 1, static_cast<std::uint64_t>(6 * kMiB)}};
   r.warnings = run.warnings;
   r.warnings.push_back("RSS does not follow footprint: see the divergence note");
   return f;
@@ -144,6 +170,10 @@ RunFixture run_with_verdict(Verdict verdict) {
       r.diagnostics_per_min = {{"observers", 0}};
       r.diagnostics_end = {{"observers", 2}, {"retained_elements", 40}};
       r.region_growth_bytes = {{"MALLOC_SMALL", 0.4 * kMiB}};
+      for (auto& p : r.processes) {  // a tree that does not grow has no shares to give
+        p.share_of_growth.reset();
+        p.bytes_per_min = 0.02 * kMiB;
+      }
       break;
     case Verdict::inconclusive:
       r.reason = "the 95% interval straddles the budget after 12m 00s";
@@ -172,6 +202,8 @@ RunFixture hostile_run() {
                        "</li><script>alert(4)</script>"};
   f.report.diagnostics_per_min = {{"<svg onload=alert(5)>", 1.0}};
   f.report.exercise.per_tool = {{"<b>tool</b>", {1, 1, 0}}};
+  f.report.processes[0].name = "<svg onload=alert(7)>|x";
+  f.report.transient_processes[0].name = "<b>helper</b>";
   f.report.exercise.first_errors = {{"<b>tool</b>", "isError: </li><script>alert(6)</script>", 40, 1}};
   for (auto& s : f.samples) s.tree.pids[1].name = "<svg onload=alert(3)>";
   return f;
