@@ -62,8 +62,10 @@ void fill_processes(Report& r, std::span<const Sample> samples, const RunInfo& r
     ProcessGrowth& row = e.row;
     row.role = pid == leader ? "leader" : row.parent == leader ? "child" : "descendant";
     row.alive_at_end = find_pid(last, pid) != nullptr;
-    const auto points = verdict_points(samples, run, [pid](const Sample& s) -> std::optional<double> {
-      const PidSample* p = find_pid(s, pid);
+    // NOTE: a copy, not the structured binding: Apple clang cannot capture bindings (P1091).
+    const pid_t this_pid = pid;
+    const auto points = verdict_points(samples, run, [this_pid](const Sample& s) -> std::optional<double> {
+      const PidSample* p = find_pid(s, this_pid);
       if (!p) return std::nullopt;
       return static_cast<double>(p->footprint_bytes);
     });
