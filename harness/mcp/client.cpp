@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "harness/mcp/json_members.h"
 #include "harness/mcp/jsonrpc.h"
 
 namespace mcpleak {
@@ -13,7 +14,7 @@ constexpr std::size_t kJunkExampleChars = 120;
 
 std::string error_text(const nlohmann::json& error) {
   if (error.is_object()) {
-    std::string text = error.value("message", std::string("error"));
+    std::string text = string_member(error, "message", "error");
     if (const auto code = error.find("code"); code != error.end() && code->is_number_integer()) {
       text += " (code " + std::to_string(code->get<long long>()) + ")";
     }
@@ -26,7 +27,7 @@ std::string error_text(const nlohmann::json& error) {
 std::string tool_error_text(const nlohmann::json& result) {
   if (const auto content = result.find("content"); content != result.end() && content->is_array()) {
     for (const auto& item : *content) {
-      if (item.is_object() && item.value("type", "") == "text" && item.contains("text") &&
+      if (item.is_object() && string_member(item, "type") == "text" && item.contains("text") &&
           item["text"].is_string()) {
         std::string text = item["text"].get<std::string>();
         if (text.size() > 200) text = text.substr(0, 200) + "...";
@@ -196,8 +197,8 @@ Result<ServerHello> McpClient::initialize(std::chrono::milliseconds timeout) {
                                      "; mcpleak speaks 2025-06-18, 2025-03-26 and 2024-11-05");
   }
   if (const auto info = r.find("serverInfo"); info != r.end() && info->is_object()) {
-    hello.name = info->value("name", "");
-    hello.version = info->value("version", "");
+    hello.name = string_member(*info, "name");
+    hello.version = string_member(*info, "version");
   }
   hello.capabilities = r.value("capabilities", nlohmann::json::object());
   transport_.set_protocol_version(hello.protocol_version);
@@ -275,7 +276,7 @@ CallOutcome McpClient::call_tool(const std::string& name, const nlohmann::json& 
     out.error = "error: " + error_text(reply.payload);
     return out;
   }
-  if (reply.payload.is_object() && reply.payload.value("isError", false)) {
+  if (bool_member(reply.payload, "isError", false)) {
     out.error = "isError: " + tool_error_text(reply.payload);
     out.result = std::move(reply.payload);
     return out;

@@ -452,3 +452,30 @@ TEST_CASE("client counts non-JSON lines and keeps the first few", "[mcp][client]
   REQUIRE(c.junk_examples.size() == 3);
   CHECK(c.junk_examples[0] == "log line 0");
 }
+
+TEST_CASE("client survives members of the wrong type in a server's answers", "[mcp][client]") {
+  // nlohmann's value() throws type_error when a member is there with another type; a
+  // hostile or buggy server must give a failed call, never an exception.
+  FakeTransport t;
+  t.script = [](const json& m, FakeTransport& tr) {
+    if (is_request(m, "initialize")) {
+      json hello = init_result("2024-11-05");
+      hello["serverInfo"] = {{"name", {{"not", "a string"}}}, {"version", 3}};
+      tr.deliver(response(m["id"], hello));
+    } else if (is_request(m, "tools/call") && m["params"]["name"] == "weird-result") {
+      tr.deliver(response(m["id"], {{"isError", "yes"}, {"content", json::array({{{"type", 7}, {"text", 8}}})}}));
+    } else if (is_request(m, "tools/call")) {
+      tr.deliver({{"jsonrpc", "2.0"}, {"id", m["id"]}, {"error", {{"code", -32000}, {"message", {1, 2}}}}});
+    }
+  };
+  McpClient client(t, kNever);
+  auto hello = client.initialize(5s);
+  REQUIRE(hello);
+  CHECK(hello->name.empty());
+  CHECK(hello->version.empty());
+  const CallOutcome weird = client.call_tool("weird-result", json::object(), 5s);
+  CHECK(weird.ok);  // isError is not `true`: the call did not report a failure
+  const CallOutcome error = client.call_tool("error", json::object(), 5s);
+  CHECK_FALSE(error.ok);
+  CHECK(error.error.find("-32000") != std::string::npos);
+}
