@@ -205,7 +205,12 @@ Result<Scenario> parse_scenario(std::string_view text, const std::string& source
   const auto name = doc.find("name");
   if (name == doc.end() || !name->is_string()) return L.fail("$.name", "expected a string");
   s.name = name->get<std::string>();
-  s.description = doc.value("description", "");
+  // NOTE: not doc.value("description", ""): it throws type_error when the member is
+  // there with another type (found by fuzz_scenario).
+  if (const auto d = doc.find("description"); d != doc.end()) {
+    if (!d->is_string()) return L.fail("$.description", "expected a string");
+    s.description = d->get<std::string>();
+  }
   const auto phases = doc.find("phases");
   if (phases == doc.end() || !phases->is_array() || phases->empty()) {
     return L.fail("$.phases", "expected a non-empty array of phases");

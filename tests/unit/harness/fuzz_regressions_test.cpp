@@ -56,3 +56,14 @@ TEST_CASE("a scenario with a number too large for a double is a usage error, not
   CHECK(s.error().message.find("number overflow") != std::string::npos);
   CHECK(s.error().describe().find("fuzz.json") != std::string::npos);
 }
+
+TEST_CASE("a scenario whose description is not a string is a usage error, not a crash", "[runner][fuzz]") {
+  // Found by fuzz_scenario in ci/test's 3 s pass: json::value() threw type_error (302).
+  const auto text = read_bytes(kRegressions / "fuzz_scenario" / "description-object-crash-dc9e3d48");
+  REQUIRE_FALSE(text.empty());
+  auto s = mcpleak::parse_scenario(text, "fuzz.json", {});
+  REQUIRE_FALSE(s);
+  CHECK(s.error().code == mcpleak::Errc::usage);
+  CHECK(s.error().describe().find("$.description") != std::string::npos);
+  CHECK(s.error().describe().find("expected a string") != std::string::npos);
+}
