@@ -35,12 +35,15 @@ ProgressPrinter::Mode ProgressPrinter::detect(bool quiet) {
   return (!in_ci && ::isatty(STDERR_FILENO)) ? Mode::live : Mode::plain;
 }
 
-void ProgressPrinter::update(const ProgressState& s) {
-  if (mode_ == Mode::quiet) return;
-  const auto now = std::chrono::steady_clock::now();
+bool ProgressPrinter::due() const {
+  if (mode_ == Mode::quiet) return false;
   const auto every = mode_ == Mode::live ? std::chrono::milliseconds(500) : std::chrono::seconds(10);
-  if (last_.time_since_epoch().count() != 0 && now - last_ < every) return;
-  last_ = now;
+  return last_.time_since_epoch().count() == 0 || std::chrono::steady_clock::now() - last_ >= every;
+}
+
+void ProgressPrinter::update(const ProgressState& s) {
+  if (!due()) return;
+  last_ = std::chrono::steady_clock::now();
   const std::string prefix = label_.empty() ? "mcpleak: " : "mcpleak [" + label_ + "]: ";
   if (mode_ == Mode::live) {
     std::fprintf(stderr, "\r\033[K%s%s", prefix.c_str(), format_progress(s).c_str());

@@ -30,6 +30,8 @@ class ProgressPrinter {
   ~ProgressPrinter();
   // Prints when due for the mode; cheap to call often.
   void update(const ProgressState& s);
+  // Whether update() would print now: lets callers skip gathering a state that would be dropped.
+  bool due() const;
   // Ends a live line so later output starts on a fresh line.
   void finish();
   static Mode detect(bool quiet);

@@ -167,10 +167,7 @@ void Run::record_call(const std::string& tool, double sent_s, const CallOutcome&
 Exercise Run::exercise_so_far(double now_s) const {
   std::vector<PhaseInfo> phases = info_.phases;
   if (!phases.empty()) phases.back().end_s = now_s;
-  analysis::ExerciseRule rule;
-  rule.max_failed_fraction = o_.max_failed_fraction;
-  rule.max_gap_s = o_.max_call_gap_s;
-  return exercise_.summarize(phases, now_s, rule);
+  return exercise_.summarize(phases, now_s, analysis::exercise_rule(info_));
 }
 
 // A call went unanswered for the whole call timeout: is the server still there? Any
@@ -365,6 +362,8 @@ void Run::maybe_look() {
 }
 
 void Run::report_progress() {
+  // Called every loop turn; the line is printed every 0.5 s (terminal) or 10 s (CI).
+  if (!progress_.due()) return;
   ProgressState s;
   s.elapsed_s = now_s();
   s.planned_s = o_.duration_s;
