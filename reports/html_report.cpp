@@ -8,6 +8,7 @@
 #include "reports/html_chart_data.h"
 #include "reports/report.h"
 #include "reports/summary_rows.h"
+#include "reports/where_it_grows_rows.h"
 #include "reports/units.h"
 
 namespace mcpleak {
@@ -59,6 +60,32 @@ void rows_table(const std::vector<reports::SummaryRow>& rows, std::ostream& out)
   out << "</table>\n";
 }
 
+void where_it_grows_html(const Report& r, std::ostream& out) {
+  if (const std::string next = reports::attribution_next_step(r); !next.empty()) {
+    out << "<p>Find where it grows (a second, instrumented run):</p>\n<pre>" << html_escape(next) << "</pre>\n";
+  }
+  if (!r.where_it_grows) return;
+  const WhereItGrows& w = *r.where_it_grows;
+  out << "<h2>Where it grows</h2>\n<p>" << html_escape(reports::where_it_grows_headline(w)) << "</p>\n";
+  if (const auto rows = reports::site_rows(w); !rows.empty()) {
+    out << "<table>\n<tr><th>site</th><th>growth</th><th>share of growth</th><th>called from</th><th>process</th>"
+           "</tr>\n";
+    for (const auto& row : rows) {
+      out << "<tr><td>" << html_escape(row.site) << "</td><td class=\"num\">" << html_escape(row.per_call)
+          << "</td><td class=\"num\">" << html_escape(row.share) << "</td><td>" << html_escape(row.stack)
+          << "</td><td>" << html_escape(row.process) << "</td></tr>\n";
+    }
+    out << "</table>\n";
+  }
+  std::vector<std::string> lines = reports::type_lines(w);
+  for (auto& n : reports::where_it_grows_notes(w)) lines.push_back(std::move(n));
+  if (!lines.empty()) {
+    out << "<ul>\n";
+    for (const auto& l : lines) out << "<li>" << html_escape(l) << "</li>\n";
+    out << "</ul>\n";
+  }
+}
+
 void details_tables(const Report& r, std::ostream& out) {
   if (!r.warnings.empty()) {
     out << "<h2>Warnings</h2>\n<ul>\n";
@@ -75,6 +102,7 @@ void details_tables(const Report& r, std::ostream& out) {
     }
     out << "</table>\n";
   }
+  where_it_grows_html(r, out);
   const auto tools = reports::exercise_tool_rows(r.exercise);
   const auto errors = reports::exercise_error_lines(r.exercise);
   if (!tools.empty() || !errors.empty()) {

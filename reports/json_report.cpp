@@ -59,6 +59,60 @@ json processes_json(const std::vector<ProcessGrowth>& processes) {
   return out;
 }
 
+json stack_json(const std::vector<StackFrame>& stack) {
+  json out = json::array();
+  for (const auto& f : stack) out.push_back({{"function", f.function}, {"file", f.file}, {"line", f.line}});
+  return out;
+}
+
+// report.json `where_it_grows` (DESIGN.md, harness/analysis/README.md): null without --attribute.
+json where_it_grows_json(const std::optional<WhereItGrows>& found) {
+  if (!found) return nullptr;
+  const WhereItGrows& w = *found;
+  json sites = json::array();
+  for (const auto& s : w.sites) {
+    sites.push_back({{"pid", s.pid},
+                     {"runtime", s.runtime},
+                     {"site", s.site},
+                     {"function", s.function},
+                     {"bytes_per_call", s.bytes_per_call},
+                     {"blocks_per_call", or_null(s.blocks_per_call)},
+                     {"share_of_growth", or_null(s.share_of_growth)},
+                     {"stack", stack_json(s.stack)},
+                     {"bytes_at_checkpoints", s.bytes_at_checkpoints}});
+  }
+  json types = json::array();
+  for (const auto& t : w.types) {
+    types.push_back({{"pid", t.pid}, {"type", t.type}, {"objects_per_call", t.objects_per_call},
+                     {"bytes_per_call", t.bytes_per_call}});
+  }
+  json processes = json::array();
+  for (const auto& p : w.processes) {
+    processes.push_back({{"pid", p.pid}, {"runtime", p.runtime}, {"version", p.version},
+                         {"checkpoints", p.checkpoints},
+                         {"live_heap_bytes_per_call", or_null(p.live_heap_bytes_per_call)}, {"note", p.note}});
+  }
+  const auto& o = w.overhead;
+  return {{"status", w.status},
+          {"why", w.why},
+          {"mode", w.mode},
+          {"instrumented_run", w.run_dir},
+          {"every_calls", w.every_calls},
+          {"checkpoints", w.checkpoints},
+          {"processes", std::move(processes)},
+          {"sites", std::move(sites)},
+          {"types", std::move(types)},
+          {"footprint_bytes_per_call", or_null(w.footprint_bytes_per_call)},
+          {"explained_fraction", or_null(w.explained_fraction)},
+          {"statement", w.statement},
+          {"overhead",
+           {{"p50_ms_verdict", or_null(o.p50_ms_verdict)},
+            {"p50_ms_instrumented", or_null(o.p50_ms_instrumented)},
+            {"checkpoint_s_max", o.checkpoint_s_max},
+            {"hook_bytes_max", or_null(o.hook_bytes_max)}}},
+          {"limits", string_list(w.limits)}};
+}
+
 json transient_json(const std::vector<TransientProcesses>& transient) {
   json out = json::array();
   for (const auto& t : transient) out.push_back({{"name", t.name}, {"count", t.count}, {"peak_bytes", t.peak_bytes}});
@@ -137,6 +191,7 @@ void write_json(const Report& r, std::ostream& out) {
       {"exercise", exercise_json(r.exercise)},
       {"processes", processes_json(r.processes)},
       {"transient_processes", transient_json(r.transient_processes)},
+      {"where_it_grows", where_it_grows_json(r.where_it_grows)},
       {"elapsed_s", run.elapsed_s},
       {"verdict_at_s", or_null(r.verdict_at_s)},
       {"stopped_early_at_s", or_null(run.stopped_early_at_s)},

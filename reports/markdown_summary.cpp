@@ -7,6 +7,7 @@
 #include "reports/escape.h"
 #include "reports/report.h"
 #include "reports/summary_rows.h"
+#include "reports/where_it_grows_rows.h"
 #include "reports/units.h"
 
 namespace mcpleak {
@@ -64,6 +65,28 @@ void processes_table(const Report& r, std::ostream& out) {
   }
 }
 
+void where_it_grows_section(const Report& r, std::ostream& out) {
+  if (const std::string next = reports::attribution_next_step(r); !next.empty()) {
+    out << "\nFind where it grows (a second, instrumented run):\n\n```\n" << next << "\n```\n";
+  }
+  if (!r.where_it_grows) return;
+  const WhereItGrows& w = *r.where_it_grows;
+  out << "\n### Where it grows\n\n" << markdown_escape(reports::where_it_grows_headline(w)) << "\n";
+  if (const auto rows = reports::site_rows(w); !rows.empty()) {
+    out << "\n| site | growth | share of growth | called from | process |\n|---|---|---|---|---|\n";
+    for (const auto& row : rows) {
+      out << "| " << markdown_escape(row.site) << " | " << markdown_escape(row.per_call) << " | " << row.share << " | "
+          << markdown_escape(row.stack) << " | " << markdown_escape(row.process) << " |\n";
+    }
+  }
+  if (const auto types = reports::type_lines(w); !types.empty()) {
+    out << "\nObject types that grow:\n\n";
+    for (const auto& t : types) out << "- " << markdown_escape(t) << "\n";
+  }
+  out << "\n";
+  for (const auto& n : reports::where_it_grows_notes(w)) out << "- " << markdown_escape(n) << "\n";
+}
+
 void exercise_section(const Report& r, std::ostream& out) {
   const auto tools = reports::exercise_tool_rows(r.exercise);
   const auto errors = reports::exercise_error_lines(r.exercise);
@@ -98,6 +121,7 @@ void write_markdown_summary(const Report& r, std::ostream& out) {
     for (const auto& w : r.warnings) out << "- " << markdown_escape(w) << "\n";
   }
   processes_table(r, out);
+  where_it_grows_section(r, out);
   exercise_section(r, out);
   diagnostics_table(r, out);
   regions_table(r, out);

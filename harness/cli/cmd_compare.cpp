@@ -10,6 +10,7 @@
 #include "harness/cli/commands.h"
 #include "harness/cli/exit_codes.h"
 #include "harness/cli/run_flags.h"
+#include "harness/runner/attributed_run.h"
 #include "harness/runner/run_dir.h"
 #include "reports/report.h"
 
@@ -157,9 +158,15 @@ Command add_ab_command(CLI::App& app) {
             if (!base_opts) return report_error(base_opts.error());
             auto cand_opts = make(*cand_cmd, "candidate");
             if (!cand_opts) return report_error(cand_opts.error());
+            auto attribution = build_attribution_options(*flags);
+            if (!attribution) return report_error(attribution.error());
+            // With --attribute each side gets its own attribution run after its verdict run.
+            auto run_side = [&](const RunOptions& o) {
+              return *attribution ? run_with_attribution(o, **attribution) : run_scenario(o);
+            };
             std::optional<Result<Report>> base_result;
-            std::thread base_thread([&] { base_result.emplace(run_scenario(*base_opts)); });
-            Result<Report> cand_result = run_scenario(*cand_opts);
+            std::thread base_thread([&] { base_result.emplace(run_side(*base_opts)); });
+            Result<Report> cand_result = run_side(*cand_opts);
             base_thread.join();
             if (!*base_result) return report_error(base_result->error());
             if (!cand_result) return report_error(cand_result.error());

@@ -6,6 +6,7 @@
 #include "harness/cli/commands.h"
 #include "harness/cli/exit_codes.h"
 #include "harness/cli/run_flags.h"
+#include "harness/runner/attributed_run.h"
 #include "reports/report.h"
 
 namespace mcpleak::cli {
@@ -18,6 +19,7 @@ Command add_run_command(CLI::App& app) {
       "  mcpleak run --scenario snapshot-finder-safari -- uvx macos-mcp\n"
       "  mcpleak run --tool Snapshot --args '{\"use_vision\":false}' --rate 5 --duration 2m -- ./server\n"
       "  mcpleak run --http http://127.0.0.1:8931/mcp --scenario sessions -- ./server --port 8931\n"
+      "  mcpleak run --tool search --attribute auto -- uv run my-server   (then: where it grows)\n"
       "The run folder gets samples.jsonl, calls.jsonl, server.log, run.json, report.json,\n"
       "summary.md, junit.xml and report.html; `mcpleak report DIR` rewrites the reports.");
   auto flags = std::make_shared<RunFlags>();
@@ -25,7 +27,9 @@ Command add_run_command(CLI::App& app) {
   return {sub, [flags](const std::vector<std::string>& server_argv) {
             auto options = build_run_options(*flags, server_argv);
             if (!options) return report_error(options.error());
-            auto report = run_scenario(*options);
+            auto attribution = build_attribution_options(*flags);
+            if (!attribution) return report_error(attribution.error());
+            auto report = *attribution ? run_with_attribution(*options, **attribution) : run_scenario(*options);
             if (!report) return report_error(report.error());
             if (flags->json) {
               write_json(*report, std::cout);

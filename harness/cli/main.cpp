@@ -6,6 +6,7 @@
 
 #include "harness/cli/commands.h"
 #include "harness/cli/exit_codes.h"
+#include "harness/cli/run_flags.h"
 #include "harness/process/child_group.h"
 #include "harness/process/guardian.h"
 #include "harness/process/stop_signal.h"
@@ -15,6 +16,7 @@ int main(int argc, char** argv) {
   // Everything after the first "--" is the server's command line, untouched by CLI11
   // (server flags such as --backend must not be read as ours).
   std::vector<std::string> args(argv + 1, argv + argc);
+  cli::remember_invocation(argc, argv);
   std::vector<std::string> server_argv;
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--") {

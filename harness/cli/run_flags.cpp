@@ -17,6 +17,11 @@
 namespace mcpleak::cli {
 namespace {
 
+std::vector<std::string>& invocation() {
+  static std::vector<std::string> args;
+  return args;
+}
+
 // Where `--scenario NAME` looks: $MCPLEAK_SCENARIOS (colon-separated), the installed
 // share folder beside the binary, then the source tree this binary was built from.
 std::vector<std::string> scenario_dirs() {
@@ -87,8 +92,40 @@ void add_run_flags(CLI::App& sub, RunFlags& f) {
   sub.add_flag("--json", f.json, "print report.json on stdout");
   sub.add_flag("--no-early-stop", f.no_early_stop, "run the full duration even when the verdict is clear");
   sub.add_flag("--quiet,-q", f.quiet, "no progress lines");
+  sub.add_option("--attribute", f.attribute,
+                 "after the verdict run, a second, instrumented run that names the code that grows: "
+                 "auto (every Python and Node process of the tree), python, node, or off")
+      ->capture_default_str();
+  sub.add_option("--attribute-every", f.attribute_every, "attribution: scenario calls between checkpoints")
+      ->capture_default_str();
+  sub.add_option("--attribute-checkpoints", f.attribute_checkpoints,
+                 "attribution: checkpoints to take (at least 3; the first when tracing starts)")
+      ->capture_default_str();
+  sub.add_option("--attribute-frames", f.attribute_frames, "attribution: stack frames kept per allocation")
+      ->capture_default_str();
   sub.add_flag("--capture-stacks", f.capture_stacks,
                "macOS: when leaking, `sample` the largest process for 3 s into stacks.txt");
+}
+
+void remember_invocation(int argc, char** argv) { invocation().assign(argv, argv + argc); }
+
+Result<std::optional<AttributionOptions>> build_attribution_options(const RunFlags& f) {
+  auto mode = parse_attribute_mode(f.attribute);
+  if (!mode) return mode.error();
+  if (*mode == AttributeMode::off) return std::optional<AttributionOptions>();
+  if (f.attribute_every < 1) return Error(Errc::usage, "--attribute-every must be at least 1 call");
+  if (f.attribute_checkpoints < 3) {
+    return Error(Errc::usage, "--attribute-checkpoints must be at least 3: growth needs three points to be steady");
+  }
+  if (f.attribute_frames < 1 || f.attribute_frames > 100) {
+    return Error(Errc::usage, "--attribute-frames must be between 1 and 100");
+  }
+  AttributionOptions a;
+  a.mode = *mode;
+  a.every_calls = f.attribute_every;
+  a.checkpoints = f.attribute_checkpoints;
+  a.frames = f.attribute_frames;
+  return std::optional<AttributionOptions>(a);
 }
 
 std::string default_out_dir() {
@@ -122,6 +159,7 @@ Result<RunOptions> build_run_options(const RunFlags& f, const std::vector<std::s
   if (f.rate && *f.rate < 0) return Error(Errc::usage, "--rate must be >= 0");
   o.early_stop = !f.no_early_stop;
   o.capture_stacks = f.capture_stacks;
+  o.invocation = invocation();
   o.progress = ProgressPrinter::detect(f.quiet);
 
   // A flag given wins; otherwise the scenario's default; otherwise ours.

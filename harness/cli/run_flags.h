@@ -34,12 +34,23 @@ struct RunFlags {
   bool no_early_stop = false;
   bool quiet = false;
   bool capture_stacks = false;
+  std::string attribute = "off";        // auto | python | node | off
+  std::uint64_t attribute_every = 50;
+  int attribute_checkpoints = 6;
+  int attribute_frames = 10;
 };
 
 void add_run_flags(CLI::App& sub, RunFlags& flags);
 
 // Checks and converts the flags. Errc::usage with a message saying what to fix.
 Result<RunOptions> build_run_options(const RunFlags& flags, const std::vector<std::string>& server_argv);
+
+// --attribute and its settings; empty for off.
+Result<std::optional<AttributionOptions>> build_attribution_options(const RunFlags& flags);
+
+// mcpleak's own command line, recorded in run.json (redacted) so a report can offer the
+// next command; main() calls it once.
+void remember_invocation(int argc, char** argv);
 
 // "mcpleak-out/20261125-114304": the default output folder for a run started now.
 std::string default_out_dir();

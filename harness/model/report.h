@@ -13,6 +13,7 @@
 #include "harness/model/exercise.h"
 #include "harness/model/interval.h"
 #include "harness/model/processes.h"
+#include "harness/model/where_it_grows.h"
 
 namespace mcpleak {
 
@@ -64,6 +65,13 @@ struct RunInfo {
   // ... and no longer stretch without a successful call than this; empty: the default
   // max(5 s, 3 call intervals) per phase.
   std::optional<double> max_call_gap_s;
+  // An attribution run (--attribute): the hooks it installed ("python", "node", "auto"),
+  // empty for an uninstrumented run; and how it took its checkpoints.
+  std::string instrumented;
+  std::uint64_t attribute_every_calls = 0;
+  int attribute_checkpoints = 0;
+  // The mcpleak command line that made this run (redacted), to offer the next step.
+  std::vector<std::string> invocation;
   std::vector<std::string> warnings;          // collected while running
 };
 
@@ -112,6 +120,8 @@ struct Report {
   // Which process of the tree grows (processes.h): largest growth first.
   std::vector<ProcessGrowth> processes;
   std::vector<TransientProcesses> transient_processes;
+  // Which code grows (--attribute): from the instrumented run in attribution/.
+  std::optional<WhereItGrows> where_it_grows;
   std::vector<std::string> warnings;          // run.warnings plus analysis warnings
 };
 

@@ -140,6 +140,12 @@ json to_json_value(const RunInfo& r) {
             {"max_failed_fraction", r.max_failed_fraction},
             {"warnings", r.warnings}};
   j["max_call_gap_s"] = r.max_call_gap_s ? json(*r.max_call_gap_s) : json(nullptr);
+  if (!r.instrumented.empty()) {
+    j["instrumented"] = r.instrumented;
+    j["attribute_every_calls"] = r.attribute_every_calls;
+    j["attribute_checkpoints"] = r.attribute_checkpoints;
+  }
+  if (!r.invocation.empty()) j["invocation"] = r.invocation;
   j["stopped_early_at_s"] = r.stopped_early_at_s ? json(*r.stopped_early_at_s) : json(nullptr);
   j["stopped_early_verdict"] = r.stopped_early_verdict ? json(verdict_name(*r.stopped_early_verdict)) : json(nullptr);
   j["stopped_early_reason"] = r.stopped_early_reason;
@@ -235,6 +241,10 @@ Result<RunInfo> run_info_from_json(std::string_view text) {
   info.warnings = r.get<std::vector<std::string>>("warnings", {}, false);
   info.max_failed_fraction = r.get<double>("max_failed_fraction", 0.05, false);
   info.max_call_gap_s = r.optional<double>("max_call_gap_s");
+  info.instrumented = r.get<std::string>("instrumented", "", false);
+  info.attribute_every_calls = r.get<std::uint64_t>("attribute_every_calls", 0, false);
+  info.attribute_checkpoints = r.get<int>("attribute_checkpoints", 0, false);
+  info.invocation = r.get<std::vector<std::string>>("invocation", {}, false);
   info.stopped_early_at_s = r.optional<double>("stopped_early_at_s");
   if (const auto v = r.optional<std::string>("stopped_early_verdict")) {
     for (Verdict candidate : {Verdict::bounded, Verdict::leaking}) {

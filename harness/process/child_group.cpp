@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -50,6 +51,17 @@ void reap_group_children(pid_t pgid) {
   }
 }
 
+// Our environment with `overrides` replacing or adding variables, as "KEY=VALUE" strings.
+std::vector<std::string> merged_environment(const std::map<std::string, std::string>& overrides) {
+  std::vector<std::string> env;
+  for (char** e = environ; *e; ++e) {
+    const std::string_view entry(*e);
+    if (!overrides.contains(std::string(entry.substr(0, entry.find('='))))) env.emplace_back(entry);
+  }
+  for (const auto& [key, value] : overrides) env.push_back(key + "=" + value);
+  return env;
+}
+
 }  // namespace
 
 std::string ExitStatus::describe() const {
@@ -57,7 +69,8 @@ std::string ExitStatus::describe() const {
   return "exit code " + std::to_string(code);
 }
 
-Result<ChildGroup> ChildGroup::spawn(std::span<const std::string> argv, ChildPipes& pipes) {
+Result<ChildGroup> ChildGroup::spawn(std::span<const std::string> argv, ChildPipes& pipes,
+                                     const std::map<std::string, std::string>& env_overrides) {
   if (argv.empty()) return Error(Errc::usage, "no server command given");
   auto in = make_pipe();
   if (!in) return in.error();
@@ -93,8 +106,16 @@ Result<ChildGroup> ChildGroup::spawn(std::span<const std::string> argv, ChildPip
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
 
+  std::vector<std::string> env_strings;
+  std::vector<char*> envp;
+  if (!env_overrides.empty()) {
+    env_strings = merged_environment(env_overrides);
+    for (auto& e : env_strings) envp.push_back(e.data());
+    envp.push_back(nullptr);
+  }
+
   pid_t pid = -1;
-  const int rc = ::posix_spawnp(&pid, args[0], &actions, &attr, args.data(), environ);
+  const int rc = ::posix_spawnp(&pid, args[0], &actions, &attr, args.data(), envp.empty() ? environ : envp.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   if (rc != 0) {

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -36,7 +37,9 @@ class ChildGroup {
   // Spawns argv[0] (searched in PATH) in a new process group with piped stdio.
   // Errc::io naming the program when it cannot be started (not found, not executable).
   // The group is watched by the process guardian, if one runs, until terminate().
-  static Result<ChildGroup> spawn(std::span<const std::string> argv, ChildPipes& pipes);
+  // `env_overrides` are set in the child's environment (ours otherwise).
+  static Result<ChildGroup> spawn(std::span<const std::string> argv, ChildPipes& pipes,
+                                  const std::map<std::string, std::string>& env_overrides = {});
 
   ChildGroup(ChildGroup&& other) noexcept
       : pgid_(std::exchange(other.pgid_, -1)), status_(std::move(other.status_)) {}

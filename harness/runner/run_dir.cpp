@@ -9,6 +9,7 @@
 
 #include "harness/analysis/analysis.h"
 #include "harness/model/serialize.h"
+#include "harness/runner/attribution_dir.h"
 #include "reports/report.h"
 
 namespace mcpleak {
@@ -84,6 +85,7 @@ Result<Report> analyse_and_write_reports(const std::string& dir) {
                                  " unreadable jsonl lines skipped (a run killed mid-write leaves one)");
   }
   Report report = analyse(data->samples, data->calls, data->run);
+  report.where_it_grows = load_where_it_grows(dir, report);
   const fs::path root(dir);
   using Writer = std::function<void(std::ostream&)>;
   const std::pair<const char*, Writer> outputs[] = {

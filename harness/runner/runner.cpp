@@ -15,6 +15,8 @@
 #include "harness/analysis/analysis.h"
 #include "harness/analysis/exercise.h"
 #include "harness/analysis/format.h"
+#include "harness/attribution/checkpointer.h"
+#include "harness/attribution/hook_folder.h"
 #include "harness/mcp/client.h"
 #include "harness/mcp/http_transport.h"
 #include "harness/mcp/port_probe.h"
@@ -135,6 +137,9 @@ class Run {
   UniqueFd http_stdin_;
   std::unique_ptr<LogDrain> http_stdout_, http_stderr_;
   StdioTransport* stdio_ = nullptr;  // the transport, when it is stdio (owned by execute)
+  // An attribution run's hooks (declared before the group they outlive in execute()).
+  std::optional<HookFolder> hooks_;
+  std::unique_ptr<Checkpointer> checkpointer_;
 };
 
 void Run::record_call(const std::string& tool, double sent_s, const CallOutcome& c, CallKind kind) {
@@ -410,6 +415,7 @@ Run::Stop Run::run_phase(std::size_t index, std::optional<double> planned_s, Mcp
   // what the server retains; call phases end at once.
   auto phase_over = [&] {
     const double elapsed = now_s() - phase_start;
+    if (checkpointer_ && checkpointer_->done()) return true;
     if (decided_ && !phase.idle) return true;
     if (decided_ && phase.idle && elapsed >= o_.idle_tail_after_stop_s) return true;
     if (now_s() >= o_.duration_s && !phase.idle) return true;
@@ -437,6 +443,7 @@ Run::Stop Run::run_phase(std::size_t index, std::optional<double> planned_s, Mcp
     const double sent = now_s();
     CallOutcome c = client.call_tool(s.tool, s.args, o_.call_timeout);
     record_call(s.tool, sent, c, CallKind::scenario);
+    if (checkpointer_) checkpointer_->after_call(ok_ + failed_, now_s(), now_s() >= o_.warmup_s);
     if (c.timed_out && hung_after_timeout(client, s.tool, sent)) {
       stop = Stop::server_failed;
       break;
@@ -478,6 +485,9 @@ void Run::capture_stacks() {
 
 Result<Report> Run::finish(std::optional<ChildGroup>& group) {
   if (o_.capture_stacks && group) capture_stacks();
+  if (checkpointer_) {
+    for (const auto& note : checkpointer_->notes()) info_.warnings.push_back("attribution: " + note);
+  }
   if (regions_) {
     regions_->stop();
     for (auto& note : regions_->notes()) info_.warnings.push_back(note);
@@ -535,13 +545,26 @@ Result<Report> Run::execute() {
   info_.metric = metric_name();
   info_.max_failed_fraction = o_.max_failed_fraction;
   info_.max_call_gap_s = o_.max_call_gap_s;
+  info_.invocation = redact_command(o_.invocation);
+  std::map<std::string, std::string> hook_env;
+  if (o_.attribution) {
+    auto folder = HookFolder::create(o_.attribution->mode);
+    if (!folder) return folder.error();
+    hooks_.emplace(std::move(*folder));
+    hook_env = hooks_->environment();
+    checkpointer_ = std::make_unique<Checkpointer>(*hooks_, *o_.attribution, path("checkpoints.jsonl"),
+                                                   [] { return stop_requested(); });
+    info_.instrumented = attribute_mode_name(o_.attribution->mode);
+    info_.attribute_every_calls = o_.attribution->every_calls;
+    info_.attribute_checkpoints = o_.attribution->checkpoints;
+  }
   // Written first so that even a run killed at once leaves a readable folder.
   if (auto w = write_run_info(o_.out_dir, info_); !w) return Error(w.error().code == Errc::io ? Errc::usage : w.error().code, w.error().message);
 
   std::optional<ChildGroup> group;
   ChildPipes pipes;
   start_ = Clock::now();
-  auto spawned = ChildGroup::spawn(o_.server_command, pipes);
+  auto spawned = ChildGroup::spawn(o_.server_command, pipes, hook_env);
   if (!spawned) {
     fail("would not start: " + spawned.error().describe());
     return finish(group);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/attribution/attribute_mode.h"
 #include "harness/mcp/http_endpoint.h"
 #include "harness/model/report.h"
 #include "harness/result.h"
@@ -41,6 +42,10 @@ struct RunOptions {
   bool capture_stacks = false;                  // macOS: `sample` the largest process if leaking
   ProgressPrinter::Mode progress = ProgressPrinter::Mode::plain;
   std::string label;                            // prefix for progress lines ("base", "candidate")
+  // Set: an instrumented attribution run (attributed_run.h), hooks in the server's
+  // environment and checkpoints in checkpoints.jsonl; it ends once they are taken.
+  std::optional<AttributionOptions> attribution;
+  std::vector<std::string> invocation;          // mcpleak's own argv, recorded in run.json
 };
 
 // Runs one scenario against one server and writes the run folder and its reports.

@@ -77,6 +77,25 @@ Report full_report() {
   child.share_of_growth = 0.95;
   r.processes = {child};
   r.transient_processes = {{"osascript", 3, 7000}};
+  WhereItGrows w;
+  w.status = "ok";
+  w.mode = "python";
+  w.every_calls = 50;
+  w.checkpoints = 6;
+  w.processes = {{101, "python", "3.11.2", 6, 4100.0, ""}};
+  w.sites = {{101, "python", "/srv/ax/events.py:363", "_update_observers", 4000.0, 2.0, 0.97,
+              {{"_update_observers", "/srv/ax/events.py", 363}, {"snapshot", "/srv/ax/tools.py", 40}},
+              {0, 200000, 400000}}};
+  w.types = {{101, "builtins.bytearray", 1.0, 4000.0}};
+  w.footprint_bytes_per_call = 4096.0;
+  w.explained_fraction = 0.97;
+  w.statement = "the sites below explain 97%";
+  w.overhead.p50_ms_verdict = 12.5;
+  w.overhead.p50_ms_instrumented = 14.0;
+  w.overhead.checkpoint_s_max = 0.5;
+  w.overhead.hook_bytes_max = 300000;
+  w.limits = {"tracemalloc sees Python's allocator only"};
+  r.where_it_grows = w;
   r.warnings = {"w1"};
   return r;
 }
@@ -177,6 +196,36 @@ TEST_CASE("report.json holds every Report field under its documented name", "[re
          {"ci95_bytes_per_min", {1500000.0, 2500000.0}},
          {"share_of_growth", 0.95}}}},
       {"transient_processes", {{{"name", "osascript"}, {"count", 3}, {"peak_bytes", 7000}}}},
+      {"where_it_grows",
+       {{"status", "ok"},
+        {"why", ""},
+        {"mode", "python"},
+        {"instrumented_run", "attribution"},
+        {"every_calls", 50},
+        {"checkpoints", 6},
+        {"processes",
+         {{{"pid", 101}, {"runtime", "python"}, {"version", "3.11.2"}, {"checkpoints", 6},
+           {"live_heap_bytes_per_call", 4100.0}, {"note", ""}}}},
+        {"sites",
+         {{{"pid", 101},
+           {"runtime", "python"},
+           {"site", "/srv/ax/events.py:363"},
+           {"function", "_update_observers"},
+           {"bytes_per_call", 4000.0},
+           {"blocks_per_call", 2.0},
+           {"share_of_growth", 0.97},
+           {"stack",
+            {{{"function", "_update_observers"}, {"file", "/srv/ax/events.py"}, {"line", 363}},
+             {{"function", "snapshot"}, {"file", "/srv/ax/tools.py"}, {"line", 40}}}},
+           {"bytes_at_checkpoints", {0, 200000, 400000}}}}},
+        {"types", {{{"pid", 101}, {"type", "builtins.bytearray"}, {"objects_per_call", 1.0}, {"bytes_per_call", 4000.0}}}},
+        {"footprint_bytes_per_call", 4096.0},
+        {"explained_fraction", 0.97},
+        {"statement", "the sites below explain 97%"},
+        {"overhead",
+         {{"p50_ms_verdict", 12.5}, {"p50_ms_instrumented", 14.0}, {"checkpoint_s_max", 0.5},
+          {"hook_bytes_max", 300000}}},
+        {"limits", {"tracemalloc sees Python's allocator only"}}}},
       {"diagnostics", {{"per_min", {{"observers", 3.0}}}, {"end", {{"observers", 12.0}}}}},
       {"regions", {{"growth_bytes", {{"MALLOC_SMALL", 4096.0}}}}},
       {"warnings", {"w1"}},
@@ -200,6 +249,7 @@ TEST_CASE("report.json writes absent optionals as null", "[reports]") {
   CHECK(j["verdict_at_s"].is_null());
   CHECK(j["stopped_early_at_s"].is_null());
   CHECK(j["server"]["failure"].is_null());
+  CHECK(j["where_it_grows"].is_null());
   CHECK(j["server"]["pids"] == json::array());
 }
 

@@ -1,0 +1,24 @@
+#include "harness/attribution/attribute_mode.h"
+
+#include <string>
+
+namespace mcpleak {
+
+const char* attribute_mode_name(AttributeMode mode) {
+  switch (mode) {
+    case AttributeMode::off: return "off";
+    case AttributeMode::automatic: return "auto";
+    case AttributeMode::python: return "python";
+    case AttributeMode::node: return "node";
+  }
+  return "off";
+}
+
+Result<AttributeMode> parse_attribute_mode(std::string_view text) {
+  for (auto m : {AttributeMode::off, AttributeMode::automatic, AttributeMode::python, AttributeMode::node}) {
+    if (text == attribute_mode_name(m)) return m;
+  }
+  return Error(Errc::usage, "--attribute takes auto, python, node or off, got: " + std::string(text));
+}
+
+}  // namespace mcpleak

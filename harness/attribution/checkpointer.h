@@ -1,0 +1,61 @@
+// Drives the runtime hooks of an attribution run: once warm-up is over it tells every
+// hooked process to start tracing, then takes a checkpoint every N scenario calls and
+// appends each process's answer as a line of checkpoints.jsonl (HeapCheckpoint, read
+// by probes/heap_checkpoint_parse.h). The run calls after_call() after each call and
+// stops once done(). Checkpoints block the calls: the answers describe the state at a
+// known call count.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "harness/attribution/attribute_mode.h"
+#include "harness/attribution/hook_folder.h"
+
+namespace mcpleak {
+
+class Checkpointer {
+ public:
+  // `should_stop` is polled while waiting for answers (Ctrl-C).
+  Checkpointer(const HookFolder& folder, AttributionOptions options, const std::string& jsonl_path,
+               std::function<bool()> should_stop);
+
+  // After scenario call number `calls` (counted from the run's start), at run time `now_s`.
+  void after_call(std::uint64_t calls, double now_s, bool warmed_up);
+  // Every checkpoint taken, or nothing left to ask (no hook loaded, all gone).
+  bool done() const { return done_; }
+  // What the report should say about the hooks: who loaded them, who fell silent.
+  const std::vector<std::string>& notes() const { return notes_; }
+
+ private:
+  struct Hooked {
+    HookHello hello;
+    bool started = false;
+    bool silent = false;  // missed an answer: asked nothing more
+  };
+  void adopt_new_hellos();
+  // Sends `command` to every live hooked process and waits for the answers.
+  std::map<pid_t, nlohmann::json> ask_all(nlohmann::json command, const std::vector<pid_t>& pids);
+  void start_tracing();
+  void checkpoint(std::uint64_t calls, double now_s);
+
+  const HookFolder& folder_;
+  AttributionOptions o_;
+  std::ofstream out_;
+  std::function<bool()> should_stop_;
+  std::map<pid_t, Hooked> hooked_;
+  int seq_ = 0;
+  int taken_ = 0;
+  std::uint64_t next_at_calls_ = 0;
+  bool started_ = false;
+  bool done_ = false;
+  std::vector<std::string> notes_;
+};
+
+}  // namespace mcpleak

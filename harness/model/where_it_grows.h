@@ -1,0 +1,104 @@
+// Where it grows: what a runtime hook saw inside the server's processes at checkpoints
+// (HeapCheckpoint, one line of attribution/checkpoints.jsonl per pid and checkpoint), and
+// the sites and object types whose live memory grows with calls (WhereItGrows, report.json
+// `where_it_grows`). Plain values.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mcpleak {
+
+struct StackFrame {
+  std::string function;
+  std::string file;
+  int line = 0;
+};
+
+// Live memory allocated at one place (its allocating frame, "file:line") at a checkpoint.
+struct SiteSnapshot {
+  std::string key;                        // "file:line" of the allocating frame
+  std::uint64_t bytes = 0;
+  std::optional<std::uint64_t> count;     // blocks (Python); the Node profile samples bytes only
+  std::vector<StackFrame> stack;          // allocating frame first
+};
+
+// Live objects of one type at a checkpoint (Python: gc-tracked plus one level down).
+struct TypeSnapshot {
+  std::string type;
+  std::uint64_t count = 0;
+  std::uint64_t bytes = 0;                // shallow sizes
+};
+
+// What one hooked process answered at one checkpoint.
+struct HeapCheckpoint {
+  pid_t pid = 0;
+  std::string runtime;                    // "python" | "node"
+  std::string version;                    // of the runtime
+  int index = 0;                          // 0 = right after the hook started tracing
+  double t_s = 0;                         // run time when asked
+  std::uint64_t calls = 0;                // scenario calls made before it
+  std::uint64_t live_heap_bytes = 0;      // traced memory (Python), heapUsed after a GC (Node)
+  std::optional<std::uint64_t> hook_overhead_bytes;  // tracemalloc's own memory
+  double took_s = 0;                      // time the hook spent on it
+  std::vector<SiteSnapshot> sites;
+  std::vector<TypeSnapshot> types;
+};
+
+// A site whose live bytes grew steadily with calls across the checkpoints.
+struct GrowingSite {
+  pid_t pid = 0;
+  std::string runtime;
+  std::string site;                       // "file:line"
+  std::string function;
+  double bytes_per_call = 0;              // Theil–Sen slope over the checkpoints
+  std::optional<double> blocks_per_call;   // allocations still live per call (Python)
+  std::optional<double> share_of_growth;  // of the footprint's growth per call (verdict run)
+  std::vector<StackFrame> stack;          // allocating frame first
+  std::vector<std::uint64_t> bytes_at_checkpoints;
+};
+
+struct GrowingType {
+  pid_t pid = 0;
+  std::string type;
+  double objects_per_call = 0;
+  double bytes_per_call = 0;              // shallow
+};
+
+// A process that loaded the hook, and what became of it.
+struct HookedProcess {
+  pid_t pid = 0;
+  std::string runtime;
+  std::string version;
+  int checkpoints = 0;                    // answered
+  std::optional<double> live_heap_bytes_per_call;
+  std::string note;                       // why it has fewer checkpoints than asked, if so
+};
+
+struct WhereItGrows {
+  std::string status = "unavailable";     // "ok" | "unavailable"
+  std::string why;                        // when unavailable
+  std::string mode;                       // --attribute: "python", "node", "auto"
+  std::string run_dir = "attribution";    // the instrumented run, relative to the report
+  std::uint64_t every_calls = 0;
+  int checkpoints = 0;
+  std::vector<HookedProcess> processes;
+  std::vector<GrowingSite> sites;         // largest bytes_per_call first
+  std::vector<GrowingType> types;         // largest objects_per_call first
+  std::optional<double> footprint_bytes_per_call;  // of the verdict (uninstrumented) run
+  std::optional<double> explained_fraction;        // sum of sites' bytes/call ÷ footprint's
+  std::string statement;                  // one plain sentence on what was and was not seen
+  struct Overhead {
+    std::optional<double> p50_ms_verdict;
+    std::optional<double> p50_ms_instrumented;
+    double checkpoint_s_max = 0;          // longest a hook spent on one checkpoint
+    std::optional<std::uint64_t> hook_bytes_max;
+  } overhead;
+  std::vector<std::string> limits;        // what the mechanisms used cannot see
+};
+
+}  // namespace mcpleak

@@ -1,0 +1,50 @@
+#include "harness/runner/attribution_dir.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include "harness/analysis/quantiles.h"
+#include "harness/analysis/where_it_grows.h"
+#include "harness/runner/run_dir.h"
+#include "probes/heap_checkpoint_parse.h"
+
+namespace mcpleak {
+
+std::optional<WhereItGrows> load_where_it_grows(const std::string& dir, const Report& verdict) {
+  namespace fs = std::filesystem;
+  const fs::path root = fs::path(dir) / kAttributionSubdir;
+  if (!fs::exists(root / "run.json")) return std::nullopt;
+  analysis::AttributionRun run;
+  std::vector<HeapCheckpoint> checkpoints;
+  std::size_t bad = 0;
+  if (auto data = load_run_dir(root.string())) {
+    run.mode = data->run.instrumented;
+    run.every_calls = data->run.attribute_every_calls;
+    run.checkpoints_planned = data->run.attribute_checkpoints;
+    for (const auto& w : data->run.warnings) {
+      if (w.rfind("attribution: ", 0) == 0) run.notes.push_back(w.substr(13));
+    }
+    run.server_failed = data->run.server_failure.has_value();
+    run.server_failure = data->run.server_failure.value_or("");
+    std::vector<double> latencies;
+    for (const auto& c : data->calls) {
+      if (c.ok && c.kind == CallKind::scenario) latencies.push_back(c.latency_ms);
+    }
+    if (!latencies.empty()) run.p50_ms = analysis::median(std::move(latencies));
+  }
+  std::ifstream in(root / "checkpoints.jsonl");
+  for (std::string line; std::getline(in, line);) {
+    if (auto c = parse_heap_checkpoint(line)) {
+      checkpoints.push_back(std::move(*c));
+    } else if (!line.empty()) {
+      ++bad;
+    }
+  }
+  WhereItGrows found = analysis::where_it_grows(checkpoints, run, verdict);
+  found.run_dir = kAttributionSubdir;
+  if (found.status != "ok" && !run.notes.empty()) found.why += "; " + run.notes.front();
+  if (bad > 0) found.limits.push_back(std::to_string(bad) + " unreadable checkpoints.jsonl lines skipped");
+  return found;
+}
+
+}  // namespace mcpleak

@@ -1,0 +1,35 @@
+// "Where it grows" as plain, unescaped text shared by summary.md and report.html: one
+// headline, one row per growing site or type, the lines under the table, and the next
+// command a leaking verdict without attribution should offer.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "harness/model/report.h"
+
+namespace mcpleak::reports {
+
+struct SiteRow {
+  std::string site;        // "_remember (server.py:18)"; server text: escape it
+  std::string per_call;    // "+16.0 KiB/call, +1.00 objects/call"
+  std::string share;       // "98%" of the footprint's growth, or "n/a"
+  std::string stack;       // the first frames below the site: "_record (server.py:22) < tool_leak (...)"
+  std::string process;     // "pid 4313 (python)"
+};
+
+// "instrumented run attribution/ (python hooks, 5 checkpoints every 40 calls): the sites
+// below explain 98% ..." or "unavailable: <why>".
+std::string where_it_grows_headline(const WhereItGrows& w);
+std::vector<SiteRow> site_rows(const WhereItGrows& w);
+// "builtins.bytearray +1.00/call (+16.0 KiB/call shallow), pid 4313".
+std::vector<std::string> type_lines(const WhereItGrows& w);
+// The overhead and the limits, one line each.
+std::vector<std::string> where_it_grows_notes(const WhereItGrows& w);
+
+// The command that re-runs with attribution, for a leaking verdict whose report has
+// none: the run's own invocation with `--attribute auto` after the subcommand. Empty
+// when there is nothing to offer.
+std::string attribution_next_step(const Report& r);
+
+}  // namespace mcpleak::reports
