@@ -201,7 +201,8 @@ WhereItGrows where_it_grows(std::span<const HeapCheckpoint> checkpoints, const A
   }
   if (runtimes.contains("node")) {
     out.limits.push_back("the sampling heap profiler sees the V8 heap, sampled about every 16 KiB (sites are "
-                         "estimates); Buffers' backing stores and native addons' memory are outside it");
+                         "estimates) and by function: a Node site's line is where its function begins; "
+                         "Buffers' backing stores and native addons' memory are outside it");
   }
   const bool enough = std::any_of(out.processes.begin(), out.processes.end(),
                                   [](const HookedProcess& p) { return p.checkpoints >= int{kMinCheckpoints}; });

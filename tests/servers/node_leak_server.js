@@ -4,7 +4,14 @@
 //         marked LEAK-SITE, in function rememberRequest); the tests find it by its marker.
 //   lru   keeps the last 64 only (a control).
 //   echo  keeps nothing.
+// With MCPLEAK_TEST_PROBE set, it appends "PID hooked|plain" to that file at start: whether
+// it was started with mcpleak's attribution hook folder in its environment.
 const readline = require('node:readline');
+
+if (process.env.MCPLEAK_TEST_PROBE) {
+  require('node:fs').appendFileSync(process.env.MCPLEAK_TEST_PROBE,
+    `${process.pid} ${process.env.MCPLEAK_HOOK_DIR ? 'hooked' : 'plain'}\n`);
+}
 
 const seenRequests = [];
 const recent = new Map();

@@ -5,9 +5,13 @@ Tools:
         marked LEAK-SITE, in function `_remember`); the tests find the line by its marker.
   lru   keeps the last 64 results only: grows while it fills, then stays flat (a control).
   echo  keeps nothing.
+
+With MCPLEAK_TEST_PROBE set, it appends "PID hooked|plain" to that file at start: whether
+it was started with mcpleak's attribution hook folder in its environment.
 """
 import collections
 import json
+import os
 import sys
 
 _kept = []
@@ -52,6 +56,10 @@ def answer(request, result=None, error=None):
 
 
 def main():
+    probe = os.environ.get("MCPLEAK_TEST_PROBE")
+    if probe:
+        with open(probe, "a") as f:
+            f.write("%d %s\n" % (os.getpid(), "hooked" if os.environ.get("MCPLEAK_HOOK_DIR") else "plain"))
     for line in sys.stdin:
         request = json.loads(line)
         method = request.get("method")
