@@ -77,6 +77,16 @@ void where_it_grows_html(const Report& r, std::ostream& out) {
     }
     out << "</table>\n";
   }
+  for (const auto& d : w.heap_diffs) {
+    out << "<p>" << html_escape(reports::heap_diff_headline(d)) << ":</p>\n<table>\n<tr><th>constructor</th>"
+           "<th>retained</th><th>self size</th><th>shortest retainer path</th></tr>\n";
+    for (const auto& row : reports::retained_rows(d)) {
+      out << "<tr><td>" << html_escape(row.constructor) << "</td><td class=\"num\">" << html_escape(row.count)
+          << "</td><td class=\"num\">" << html_escape(row.bytes) << "</td><td>" << html_escape(row.path)
+          << "</td></tr>\n";
+    }
+    out << "</table>\n";
+  }
   std::vector<std::string> lines = reports::type_lines(w);
   for (auto& n : reports::where_it_grows_notes(w)) lines.push_back(std::move(n));
   if (!lines.empty()) {

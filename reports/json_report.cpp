@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "harness/model/serialize.h"
 #include "reports/escape.h"
 #include "reports/report.h"
 
@@ -92,6 +93,8 @@ json where_it_grows_json(const std::optional<WhereItGrows>& found) {
                          {"checkpoints", p.checkpoints},
                          {"live_heap_bytes_per_call", or_null(p.live_heap_bytes_per_call)}, {"note", p.note}});
   }
+  json heap_diffs = json::array();
+  for (const auto& d : w.heap_diffs) heap_diffs.push_back(to_json_value(d));
   const auto& o = w.overhead;
   return {{"status", w.status},
           {"why", w.why},
@@ -110,6 +113,7 @@ json where_it_grows_json(const std::optional<WhereItGrows>& found) {
             {"p50_ms_instrumented", or_null(o.p50_ms_instrumented)},
             {"checkpoint_s_max", o.checkpoint_s_max},
             {"hook_bytes_max", or_null(o.hook_bytes_max)}}},
+          {"heap_diffs", heap_diffs},
           {"limits", string_list(w.limits)}};
 }
 

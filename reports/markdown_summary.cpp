@@ -79,6 +79,14 @@ void where_it_grows_section(const Report& r, std::ostream& out) {
           << markdown_escape(row.stack) << " | " << markdown_escape(row.process) << " |\n";
     }
   }
+  for (const auto& d : w.heap_diffs) {
+    out << "\n" << markdown_escape(reports::heap_diff_headline(d)) << ":\n\n"
+        << "| constructor | retained | self size | shortest retainer path |\n|---|---|---|---|\n";
+    for (const auto& row : reports::retained_rows(d)) {
+      out << "| " << markdown_escape(row.constructor) << " | " << row.count << " | " << row.bytes << " | "
+          << markdown_escape(row.path) << " |\n";
+    }
+  }
   if (const auto types = reports::type_lines(w); !types.empty()) {
     out << "\nObject types that grow:\n\n";
     for (const auto& t : types) out << "- " << markdown_escape(t) << "\n";

@@ -52,6 +52,33 @@ std::vector<SiteRow> site_rows(const WhereItGrows& w) {
   return rows;
 }
 
+std::string heap_diff_headline(const HeapSnapshotDiff& d) {
+  std::string line = "heap snapshots of pid " + std::to_string(d.pid) + ": " + std::to_string(d.still_alive) +
+                     " objects allocated";
+  if (d.calls.size() == 3) {
+    line += " between calls " + std::to_string(d.calls[0]) + " and " + std::to_string(d.calls[1]) +
+            " and still alive at call " + std::to_string(d.calls[2]);
+  }
+  std::string files;
+  for (const auto& s : d.snapshots) files += (files.empty() ? "" : ", ") + s;
+  return line + " (" + files + ")";
+}
+
+std::vector<RetainedRow> retained_rows(const HeapSnapshotDiff& d) {
+  std::vector<RetainedRow> rows;
+  for (const auto& g : d.groups) {
+    RetainedRow row;
+    row.constructor = g.constructor + " (" + g.type + ")";
+    char buf[64];
+    std::snprintf(buf, sizeof buf, " (%+.2f/call)", g.per_call);
+    row.count = std::to_string(g.count) + buf;
+    row.bytes = format_bytes(static_cast<double>(g.self_bytes));
+    for (const auto& hop : g.retainer_path) row.path += (row.path.empty() ? "" : " \u2192 ") + hop;
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
 std::vector<std::string> type_lines(const WhereItGrows& w) {
   std::vector<std::string> lines;
   for (const auto& t : w.types) {

@@ -22,6 +22,17 @@ struct SiteRow {
 // below explain 98% ..." or "unavailable: <why>".
 std::string where_it_grows_headline(const WhereItGrows& w);
 std::vector<SiteRow> site_rows(const WhereItGrows& w);
+// A heap-snapshot diff's retained objects, one row per constructor (Node).
+struct RetainedRow {
+  std::string constructor;  // "Array (object)"; server text: escape it
+  std::string count;        // "160 (+1.00/call)"
+  std::string bytes;        // self sizes: "2.56 MiB"
+  std::string path;         // "system / Context → seenRequests → Array → [41] → Object → payload → Array"
+};
+// "pid 4313: 1,204 objects allocated between calls 140 and 180 and still alive at 260"
+std::string heap_diff_headline(const HeapSnapshotDiff& d);
+std::vector<RetainedRow> retained_rows(const HeapSnapshotDiff& d);
+
 // "builtins.bytearray +1.00/call (+16.0 KiB/call shallow), pid 4313".
 std::vector<std::string> type_lines(const WhereItGrows& w);
 // The overhead and the limits, one line each.

@@ -26,6 +26,7 @@ struct AttributionOptions {
   std::uint64_t every_calls = 50;   // scenario calls between checkpoints
   int checkpoints = 6;              // the first right after tracing starts (after warm-up)
   std::chrono::milliseconds answer_timeout{60000};  // per checkpoint, for every hook
+  bool heap_snapshots = true;       // Node: three snapshots for a memlab-style diff
 };
 
 }  // namespace mcpleak

@@ -2,8 +2,10 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <filesystem>
 #include <thread>
 
 #include "probes/heap_checkpoint_parse.h"
@@ -21,7 +23,15 @@ bool wanted(AttributeMode mode, const std::string& runtime) {
 
 Checkpointer::Checkpointer(const HookFolder& folder, AttributionOptions options, const std::string& jsonl_path,
                            std::function<bool()> should_stop)
-    : folder_(folder), o_(options), out_(jsonl_path, std::ios::app), should_stop_(std::move(should_stop)) {
+    : folder_(folder),
+      o_(options),
+      out_(jsonl_path, std::ios::app),
+      dir_(std::filesystem::absolute(jsonl_path).parent_path().string()),
+      should_stop_(std::move(should_stop)) {
+  // The first snapshot after tracing has settled (checkpoint 1 when there are more than
+  // three), the last at the end, the second halfway between.
+  const int last = o_.checkpoints - 1, first = o_.checkpoints > 3 ? 1 : 0;
+  if (o_.heap_snapshots) snapshot_at_ = {first, (first + last) / 2, last};
   if (!out_) {
     notes_.push_back("cannot write " + jsonl_path + ": no checkpoints kept");
     done_ = true;
@@ -36,10 +46,15 @@ void Checkpointer::adopt_new_hellos() {
   }
 }
 
-std::map<pid_t, nlohmann::json> Checkpointer::ask_all(nlohmann::json command, const std::vector<pid_t>& pids) {
-  command["seq"] = ++seq_;
+std::map<pid_t, nlohmann::json> Checkpointer::ask_all(const std::function<nlohmann::json(pid_t)>& command_for,
+                                                      const std::vector<pid_t>& pids) {
+  ++seq_;
   std::vector<pid_t> waiting;
+  std::string op;
   for (pid_t pid : pids) {
+    nlohmann::json command = command_for(pid);
+    command["seq"] = seq_;
+    op = command.value("op", "");
     if (auto sent = folder_.send(pid, command); sent) {
       waiting.push_back(pid);
     } else {
@@ -61,7 +76,6 @@ std::map<pid_t, nlohmann::json> Checkpointer::ask_all(nlohmann::json command, co
     if (waiting.empty() || std::chrono::steady_clock::now() >= deadline) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  const std::string op = command.value("op", "");
   for (pid_t pid : waiting) {
     hooked_[pid].silent = true;
     notes_.push_back("pid " + std::to_string(pid) + " (" + hooked_[pid].hello.runtime + ") " +
@@ -80,8 +94,8 @@ void Checkpointer::start_tracing() {
   for (auto& [pid, h] : hooked_) {
     if (!h.started && !h.silent && alive(pid)) pids.push_back(pid);
   }
-  nlohmann::json command = {{"op", "start"}, {"frames", o_.frames}};
-  for (auto& [pid, answer] : ask_all(command, pids)) {
+  const nlohmann::json command = {{"op", "start"}, {"frames", o_.frames}};
+  for (auto& [pid, answer] : ask_all([&](pid_t) { return command; }, pids)) {
     if (answer.value("ok", false)) {
       hooked_[pid].started = true;
     } else {
@@ -98,9 +112,18 @@ void Checkpointer::checkpoint(std::uint64_t calls, double now_s) {
   for (auto& [pid, h] : hooked_) {
     if (h.started && !h.silent) pids.push_back(pid);
   }
-  nlohmann::json command = {{"op", "checkpoint"}, {"max_frames", o_.frames}};
-  for (auto& [pid, answer] : ask_all(command, pids)) {
+  auto command_for = [&](pid_t pid) {
+    nlohmann::json command = {{"op", "checkpoint"}, {"max_frames", o_.frames}};
+    if (snapshot_due(hooked_[pid])) {
+      command["snapshot"] = dir_ + "/heap." + std::to_string(pid) + "." + std::to_string(taken_) + ".heapsnapshot";
+    }
+    return command;
+  };
+  for (auto& [pid, answer] : ask_all(command_for, pids)) {
     const Hooked& h = hooked_[pid];
+    if (answer.contains("snapshot") && answer["snapshot"].is_string()) {
+      snapshots_[pid].push_back({answer["snapshot"].get<std::string>(), calls});
+    }
     answer["pid"] = pid;
     answer["runtime"] = h.hello.runtime;
     answer["version"] = h.hello.version;
@@ -117,7 +140,27 @@ void Checkpointer::checkpoint(std::uint64_t calls, double now_s) {
   out_.flush();
   ++taken_;
   next_at_calls_ = calls + o_.every_calls;
-  if (taken_ >= o_.checkpoints) done_ = true;
+  if (taken_ >= o_.checkpoints) {
+    done_ = true;
+    diff_snapshots();
+  }
+}
+
+bool Checkpointer::snapshot_due(const Hooked& h) const {
+  return h.hello.runtime == "node" && std::find(snapshot_at_.begin(), snapshot_at_.end(), taken_) != snapshot_at_.end();
+}
+
+void Checkpointer::diff_snapshots() {
+  for (const auto& [pid, taken] : snapshots_) {
+    if (taken.size() != 3) {
+      notes_.push_back("pid " + std::to_string(pid) + ": " + std::to_string(taken.size()) +
+                       " heap snapshot(s) taken, a diff needs 3");
+      continue;
+    }
+    if (auto diff = diff_snapshot_files(pid, taken, dir_); !diff) {
+      notes_.push_back("pid " + std::to_string(pid) + ": heap diff: " + diff.error().describe());
+    }
+  }
 }
 
 void Checkpointer::after_call(std::uint64_t calls, double now_s, bool warmed_up) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "harness/attribution/attribute_mode.h"
+#include "harness/attribution/heap_diff_job.h"
 #include "harness/attribution/hook_folder.h"
 
 namespace mcpleak {
@@ -40,14 +41,19 @@ class Checkpointer {
     bool silent = false;  // missed an answer: asked nothing more
   };
   void adopt_new_hellos();
-  // Sends `command` to every live hooked process and waits for the answers.
-  std::map<pid_t, nlohmann::json> ask_all(nlohmann::json command, const std::vector<pid_t>& pids);
+  // Sends each process its command (`command_for(pid)`) and waits for the answers.
+  std::map<pid_t, nlohmann::json> ask_all(const std::function<nlohmann::json(pid_t)>& command_for,
+                                          const std::vector<pid_t>& pids);
+  // The Node processes' heap snapshots: at three checkpoints, then diffed.
+  bool snapshot_due(const Hooked& h) const;
+  void diff_snapshots();
   void start_tracing();
   void checkpoint(std::uint64_t calls, double now_s);
 
   const HookFolder& folder_;
   AttributionOptions o_;
   std::ofstream out_;
+  std::string dir_;  // the run folder, absolute: where the snapshots go
   std::function<bool()> should_stop_;
   std::map<pid_t, Hooked> hooked_;
   int seq_ = 0;
@@ -56,6 +62,8 @@ class Checkpointer {
   bool started_ = false;
   bool done_ = false;
   std::vector<std::string> notes_;
+  std::vector<int> snapshot_at_;  // checkpoint indexes
+  std::map<pid_t, std::vector<TakenSnapshot>> snapshots_;
 };
 
 }  // namespace mcpleak

@@ -272,4 +272,51 @@ Result<RunInfo> run_info_from_json(std::string_view text) {
   return info;
 }
 
+json to_json_value(const HeapSnapshotDiff& d) {
+  json groups = json::array();
+  for (const auto& g : d.groups) {
+    groups.push_back({{"constructor", g.constructor},
+                      {"type", g.type},
+                      {"count", g.count},
+                      {"self_bytes", g.self_bytes},
+                      {"per_call", g.per_call},
+                      {"retainer_path", g.retainer_path}});
+  }
+  return {{"pid", d.pid},
+          {"snapshots", d.snapshots},
+          {"calls", d.calls},
+          {"new_in_second", d.new_in_second},
+          {"still_alive", d.still_alive},
+          {"groups", std::move(groups)}};
+}
+
+Result<HeapSnapshotDiff> heap_diff_from_json(std::string_view text) {
+  const json j = json::parse(text, nullptr, false);
+  if (!j.is_object()) return Error(Errc::parse, "a heap diff must be a JSON object");
+  Reader r{j, std::nullopt};
+  HeapSnapshotDiff d;
+  d.pid = r.get<pid_t>("pid", 0);
+  d.snapshots = r.get<std::vector<std::string>>("snapshots", {});
+  d.calls = r.get<std::vector<std::uint64_t>>("calls", {});
+  d.new_in_second = r.get<std::uint64_t>("new_in_second", 0);
+  d.still_alive = r.get<std::uint64_t>("still_alive", 0);
+  const json groups = r.get<json>("groups", json::array());
+  if (r.error) return *r.error;
+  if (!groups.is_array()) return Error(Errc::parse, "groups: expected an array");
+  for (const auto& g : groups) {
+    if (!g.is_object()) return Error(Errc::parse, "groups: expected objects");
+    Reader gr{g, std::nullopt};
+    RetainedGroup group;
+    group.constructor = gr.get<std::string>("constructor", "");
+    group.type = gr.get<std::string>("type", "");
+    group.count = gr.get<std::uint64_t>("count", 0);
+    group.self_bytes = gr.get<std::uint64_t>("self_bytes", 0);
+    group.per_call = gr.get<double>("per_call", 0);
+    group.retainer_path = gr.get<std::vector<std::string>>("retainer_path", {});
+    if (gr.error) return Error(gr.error->code, "groups: " + gr.error->message);
+    d.groups.push_back(std::move(group));
+  }
+  return d;
+}
+
 }  // namespace mcpleak

@@ -17,10 +17,13 @@ nlohmann::json to_json_value(const PidSample& s);
 nlohmann::json to_json_value(const Sample& s);
 nlohmann::json to_json_value(const CallRecord& c);
 nlohmann::json to_json_value(const RunInfo& r);
+// attribution/heap-diff.PID.json, and report.json's where_it_grows.heap_diffs entries.
+nlohmann::json to_json_value(const HeapSnapshotDiff& d);
 
 // Errc::parse with the missing or mistyped field named, e.g. "t_s: expected a number".
 Result<Sample> sample_from_json(std::string_view line);
 Result<CallRecord> call_from_json(std::string_view line);
 Result<RunInfo> run_info_from_json(std::string_view text);
+Result<HeapSnapshotDiff> heap_diff_from_json(std::string_view text);
 
 }  // namespace mcpleak

@@ -69,6 +69,28 @@ struct GrowingType {
   double bytes_per_call = 0;              // shallow
 };
 
+// Objects of one constructor that a heap-snapshot diff found retained (memlab's method:
+// allocated between the first and the second snapshot, still alive in the third).
+struct RetainedGroup {
+  std::string constructor;                // node name: the constructor, a closure's function, ...
+  std::string type;                       // V8 node type: "object", "closure", "array", "string", ...
+  std::uint64_t count = 0;
+  std::uint64_t self_bytes = 0;
+  double per_call = 0;                    // count ÷ calls between the first two snapshots
+  // The shortest path from the GC roots to one of them, root side first:
+  // "system / Context", "seenRequests", "Array", "[41]", "Object", "payload", "Array".
+  std::vector<std::string> retainer_path;
+};
+
+struct HeapSnapshotDiff {
+  pid_t pid = 0;
+  std::vector<std::string> snapshots;     // the three files, in the attribution run folder
+  std::vector<std::uint64_t> calls;       // scenario calls at each snapshot
+  std::uint64_t new_in_second = 0;        // nodes whose ids are new in the second
+  std::uint64_t still_alive = 0;          // ... and still present in the third
+  std::vector<RetainedGroup> groups;      // most retained first
+};
+
 // A process that loaded the hook, and what became of it.
 struct HookedProcess {
   pid_t pid = 0;
@@ -89,6 +111,7 @@ struct WhereItGrows {
   std::vector<HookedProcess> processes;
   std::vector<GrowingSite> sites;         // largest bytes_per_call first
   std::vector<GrowingType> types;         // largest objects_per_call first
+  std::vector<HeapSnapshotDiff> heap_diffs;  // Node: one per process with three snapshots
   std::optional<double> footprint_bytes_per_call;  // of the verdict (uninstrumented) run
   std::optional<double> explained_fraction;        // sum of sites' bytes/call ÷ footprint's
   std::string statement;                  // one plain sentence on what was and was not seen

@@ -1,10 +1,12 @@
 #include "harness/runner/attribution_dir.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
 #include "harness/analysis/quantiles.h"
 #include "harness/analysis/where_it_grows.h"
+#include "harness/model/serialize.h"
 #include "harness/runner/run_dir.h"
 #include "probes/heap_checkpoint_parse.h"
 
@@ -41,6 +43,20 @@ std::optional<WhereItGrows> load_where_it_grows(const std::string& dir, const Re
     }
   }
   WhereItGrows found = analysis::where_it_grows(checkpoints, run, verdict);
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(root, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("heap-diff.", 0) != 0 || entry.path().extension() != ".json") continue;
+    std::ifstream diff_in(entry.path());
+    const std::string text((std::istreambuf_iterator<char>(diff_in)), std::istreambuf_iterator<char>());
+    if (auto diff = heap_diff_from_json(text)) {
+      found.heap_diffs.push_back(std::move(*diff));
+    } else {
+      found.limits.push_back(name + " unreadable: " + diff.error().message);
+    }
+  }
+  std::sort(found.heap_diffs.begin(), found.heap_diffs.end(),
+            [](const auto& a, const auto& b) { return a.pid < b.pid; });
   found.run_dir = kAttributionSubdir;
   if (found.status != "ok" && !run.notes.empty()) found.why += "; " + run.notes.front();
   if (bad > 0) found.limits.push_back(std::to_string(bad) + " unreadable checkpoints.jsonl lines skipped");

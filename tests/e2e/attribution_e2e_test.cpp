@@ -149,6 +149,16 @@ TEST_CASE("a Node server that keeps every request is named by function and file,
   CHECK(top["function"] == "rememberRequest");
   // Sampled every 16 KiB: an estimate, within the issue's 30%.
   CHECK(top["bytes_per_call"].get<double>() == Approx(kKeptPerCall).epsilon(0.3));
+  // The heap-snapshot diff: the kept arrays, and the global array that retains them.
+  REQUIRE(w["heap_diffs"].size() == 1);
+  bool retained_by_global = false;
+  for (const auto& g : w["heap_diffs"][0]["groups"]) {
+    std::string path;
+    for (const auto& hop : g["retainer_path"]) path += hop.get<std::string>() + " > ";
+    retained_by_global |= g["constructor"] == "Array" && g["per_call"].get<double>() >= 0.7 &&
+                          path.find("seenRequests > Array > [") != std::string::npos;
+  }
+  CHECK(retained_by_global);
   // npx's own node is skipped: the server's node is the only hooked process.
   CHECK(w["processes"].size() == 1);
   CHECK(w["processes"][0]["runtime"] == "node");
