@@ -42,7 +42,10 @@ class SnapshotSax : public nlohmann::json_sax<json> {
       top_ = k == "snapshot" ? Top::snapshot : k == "nodes" ? Top::nodes : k == "edges" ? Top::edges
            : k == "strings" ? Top::strings : Top::other;
     }
-    if (depth_ == 2 && top_ == Top::snapshot) in_meta_ = k == "meta";
+    if (depth_ == 2 && top_ == Top::snapshot) {
+      in_meta_ = k == "meta";
+      snapshot_key_ = k;
+    }
     if (depth_ == 3 && in_meta_) meta_key_ = k;
     return true;
   }
@@ -60,6 +63,12 @@ class SnapshotSax : public nlohmann::json_sax<json> {
     return true;
   }
   bool number(std::uint64_t v) {
+    // snapshot.node_count / edge_count: the arrays' sizes, reserved once instead of
+    // doubling (which would hold up to twice the memory for a moment).
+    if (depth_ == 2 && top_ == Top::snapshot && part_ == HeapSnapshotPart::graph) {
+      if (snapshot_key_ == "node_count") node_count_ = v;
+      if (snapshot_key_ == "edge_count") edge_count_ = v;
+    }
     if (depth_ == 2) {
       if (top_ == Top::nodes) {
         if (part_ == HeapSnapshotPart::graph) {
@@ -84,6 +93,10 @@ class SnapshotSax : public nlohmann::json_sax<json> {
     } else if (in_meta_ && depth_ == 5 && array && !types_key_.empty() && type_elements_++ == 0) {
       meta_list_ = types_key_ == "node_types" ? &out_.node_types : &out_.edge_types;
       meta_depth_ = 5;
+    } else if (depth_ == 2 && part_ == HeapSnapshotPart::graph && top_ == Top::nodes) {
+      out_.nodes.reserve(std::min<std::uint64_t>(node_count_, kMaxReserve) * out_.node_fields.size());
+    } else if (depth_ == 2 && part_ == HeapSnapshotPart::graph && top_ == Top::edges) {
+      out_.edges.reserve(std::min<std::uint64_t>(edge_count_, kMaxReserve) * out_.edge_fields.size());
     } else if (depth_ == 2 && top_ == Top::nodes && part_ == HeapSnapshotPart::ids) {
       stride_ = out_.node_fields.size();
       const int id = out_.field(out_.node_fields, "id");
@@ -102,8 +115,13 @@ class SnapshotSax : public nlohmann::json_sax<json> {
     return true;
   }
 
+  // A count the file states but does not hold is not trusted past this.
+  static constexpr std::uint64_t kMaxReserve = 50'000'000;
+
   HeapSnapshot& out_;
   HeapSnapshotPart part_;
+  std::string snapshot_key_;
+  std::uint64_t node_count_ = 0, edge_count_ = 0;
   int depth_ = 0;
   Top top_ = Top::none;
   bool in_meta_ = false;
