@@ -65,15 +65,18 @@ std::map<pid_t, nlohmann::json> Checkpointer::ask_all(const std::function<nlohma
   std::map<pid_t, nlohmann::json> answers;
   const auto deadline = std::chrono::steady_clock::now() + o_.answer_timeout;
   while (!waiting.empty() && !should_stop_()) {
+    bool someone_alive = false;
     for (auto it = waiting.begin(); it != waiting.end();) {
       if (auto a = folder_.answer(*it, seq_)) {
         answers[*it] = std::move(*a);
         it = waiting.erase(it);
       } else {
+        someone_alive |= alive(*it);
         ++it;
       }
     }
-    if (waiting.empty() || std::chrono::steady_clock::now() >= deadline) break;
+    // Only the living can still answer: a process that exited is not waited for.
+    if (waiting.empty() || !someone_alive || std::chrono::steady_clock::now() >= deadline) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   for (pid_t pid : waiting) {

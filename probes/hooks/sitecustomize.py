@@ -174,6 +174,10 @@ def _mcpleak_start_hook(folder):
         return {"ok": False, "error": "unknown op %r" % op}
 
     def serve():
+        # The hello comes from this thread, after its first pause: a child forked only to
+        # exec another program is gone by then and never announces a pid that cannot answer.
+        time.sleep(0.1)
+        hello()
         command_file = os.path.join(folder, "cmd.%d.json" % os.getpid())
         while True:
             time.sleep(0.1)
@@ -202,7 +206,6 @@ def _mcpleak_start_hook(folder):
     def begin():
         state["pid"] = os.getpid()
         state["last_seq"] = 0
-        hello()
         threading.Thread(target=serve, name="mcpleak-hook", daemon=True).start()
 
     if hasattr(os, "register_at_fork"):

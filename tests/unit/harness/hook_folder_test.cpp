@@ -125,11 +125,46 @@ TEST_CASE("a Python process says hello, starts tracing and answers a checkpoint"
 TEST_CASE("python -I ignores PYTHONPATH: no hook, and the process runs as usual", "[hooks]") {
   auto folder = HookFolder::create(AttributeMode::python);
   REQUIRE(folder);
-  const fs::path marker = scratch("isolated") / "ran";
-  auto p = spawn({"/usr/bin/python3", "-I", "-c", "open('" + marker.string() + "', 'w').close()"}, *folder);
-  // The hook would have said hello before the script's first line ran.
-  REQUIRE(wait_for([&] { return fs::exists(marker); }));
-  CHECK(folder->hellos().empty());
+  // Each script writes which sitecustomize Python imported: ours, under a plain start.
+  const std::string which =
+      "import sys; m = sys.modules.get('sitecustomize'); "
+      "open(sys.argv[1] + '.tmp', 'w').write(getattr(m, '__file__', '') or ''); "
+      "import os; os.rename(sys.argv[1] + '.tmp', sys.argv[1])";
+  const fs::path dir = scratch("isolated");
+  auto plain = spawn({"/usr/bin/python3", "-c", which, (dir / "plain").string()}, *folder);
+  auto isolated = spawn({"/usr/bin/python3", "-I", "-c", which, (dir / "isolated").string()}, *folder);
+  REQUIRE(wait_for([&] { return fs::exists(dir / "plain") && fs::exists(dir / "isolated"); }));
+  std::ifstream plain_in(dir / "plain"), isolated_in(dir / "isolated");
+  std::string plain_module, isolated_module;
+  std::getline(plain_in, plain_module);
+  std::getline(isolated_in, isolated_module);
+  CHECK(plain_module == folder->path() + "/python/sitecustomize.py");
+  CHECK(isolated_module.rfind(folder->path(), 0) != 0);
+}
+
+// subprocess with a preexec_fn runs Python's fork handlers in the child before it execs
+// another program: that child must not announce itself (it could never answer).
+TEST_CASE("a child forked only to exec another program says no hello", "[hooks]") {
+  auto folder = HookFolder::create(AttributeMode::python);
+  REQUIRE(folder);
+  const fs::path marker = scratch("fork-exec") / "child-pid";
+  auto p = spawn({"/usr/bin/python3", "-c",
+                  "import subprocess, sys, time\n"
+                  "child = subprocess.Popen(['sleep', '60'], preexec_fn=lambda: None)\n"
+                  "open(sys.argv[1], 'w').write(str(child.pid))\n"
+                  "time.sleep(60)",
+                  marker.string()},
+                 *folder);
+  REQUIRE(wait_for([&] { return fs::exists(marker) && fs::file_size(marker) > 0; }));
+  // The marker is written after the child forked and exec'd: a hello the child wrote in
+  // between would be there by now. The parent's shows the hook is at work.
+  REQUIRE(wait_for([&] { return hello_of(*folder, p.group->leader()).has_value(); }));
+  std::ifstream in(marker);
+  pid_t child = 0;
+  in >> child;
+  REQUIRE(child > 0);
+  CHECK_FALSE(hello_of(*folder, child).has_value());
+  CHECK(folder->hellos().size() == 1);
 }
 
 // Python imports the first sitecustomize on sys.path, ours now: the one it would have
@@ -174,7 +209,7 @@ TEST_CASE("the sitecustomize Python would have run without the hook still runs: 
   auto p = spawn({python, "-c", "import time; open('" + hooked.string() + "', 'w').close(); time.sleep(60)"},
                  *folder);
   REQUIRE(wait_for([&] { return fs::exists(hooked); }));
-  REQUIRE(hello_of(*folder, p.group->leader()));
+  REQUIRE(wait_for([&] { return hello_of(*folder, p.group->leader()).has_value(); }));
   std::ifstream hello(folder->path() + "/hello." + std::to_string(p.group->leader()) + ".json");
   const auto j = nlohmann::json::parse(hello);
   INFO("without the hook: " << expected);
