@@ -115,6 +115,18 @@ std::vector<std::string> where_it_grows_notes(const WhereItGrows& w) {
   return notes;
 }
 
+std::string where_it_grows_line(const Report& r) {
+  if (!r.where_it_grows) return "";
+  const WhereItGrows& w = *r.where_it_grows;
+  if (w.status != "ok") return "where it grows: unavailable: " + w.why;
+  const auto rows = site_rows(w);
+  if (rows.empty()) return "where it grows: " + w.statement;
+  std::string line = "where it grows: " + rows.front().site + " " + rows.front().per_call;
+  if (rows.front().share != "n/a") line += ", " + rows.front().share + " of the growth";
+  if (rows.size() > 1) line += " (" + std::to_string(rows.size() - 1) + " more in summary.md)";
+  return line;
+}
+
 std::string attribution_next_step(const Report& r) {
   if (r.verdict != Verdict::leaking || r.where_it_grows || r.run.invocation.size() < 2) return "";
   std::vector<std::string> argv = r.run.invocation;

@@ -38,6 +38,11 @@ std::vector<std::string> type_lines(const WhereItGrows& w);
 // The overhead and the limits, one line each.
 std::vector<std::string> where_it_grows_notes(const WhereItGrows& w);
 
+// One line for the terminal after the verdict: "where it grows: _remember (server.py:22)
+// +16.1 KiB/call, 100% of the growth (2 more sites in summary.md)", "where it grows:
+// unavailable: <why>", "where it grows: no site grows steadily ..."; "" without attribution.
+std::string where_it_grows_line(const Report& r);
+
 // The command that re-runs with attribution, for a leaking verdict whose report has
 // none: the run's own invocation with `--attribute auto` after the subcommand. Empty
 // when there is nothing to offer.

@@ -8,6 +8,7 @@
 #include "harness/cli/run_flags.h"
 #include "harness/runner/attributed_run.h"
 #include "reports/report.h"
+#include "reports/where_it_grows_rows.h"
 
 namespace mcpleak::cli {
 
@@ -35,6 +36,11 @@ Command add_run_command(CLI::App& app) {
               write_json(*report, std::cout);
             } else {
               std::printf("%s\n", verdict_line(*report).c_str());
+              if (const auto where = reports::where_it_grows_line(*report); !where.empty()) {
+                std::printf("%s\n", where.c_str());
+              } else if (const auto next = reports::attribution_next_step(*report); !next.empty()) {
+                std::printf("find where it grows: %s\n", next.c_str());
+              }
               std::printf("run folder: %s (summary.md, report.html)\n", options->out_dir.c_str());
             }
             return verdict_exit_code(report->verdict);

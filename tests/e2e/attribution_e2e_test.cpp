@@ -104,6 +104,7 @@ TEST_CASE("a Python leak two calls below the handler is named by file, line and 
   CHECK(w["processes"].size() == 2);
   check_hooked_only_in_attribution_run(r, probe);
   CHECK(e2e::read_text(r.out_dir + "/summary.md").find("### Where it grows") != std::string::npos);
+  CHECK(r.stdout_text.find("\nwhere it grows: _remember (py_leak_server.py:") != std::string::npos);
   CHECK(e2e::no_server_left(r));
   CHECK(e2e::no_server_left(e2e::load_run(r.out_dir + "/attribution")));
 }
@@ -185,4 +186,5 @@ TEST_CASE("a leaking verdict without --attribute offers the command that adds it
   CHECK(summary.find("Find where it grows") != std::string::npos);
   CHECK(summary.find(" run --attribute auto --tool leak ") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(r.out_dir + "/attribution"));
+  CHECK(r.stdout_text.find("\nfind where it grows: ") != std::string::npos);
 }
