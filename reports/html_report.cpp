@@ -88,7 +88,7 @@ void where_it_grows_html(const Report& r, std::ostream& out) {
     out << "</table>\n";
   }
   std::vector<std::string> lines = reports::type_lines(w);
-  for (auto& n : reports::where_it_grows_notes(w)) lines.push_back(std::move(n));
+  for (auto& n : reports::where_it_grows_notes(r)) lines.push_back(std::move(n));
   if (!lines.empty()) {
     out << "<ul>\n";
     for (const auto& l : lines) out << "<li>" << html_escape(l) << "</li>\n";

@@ -89,9 +89,19 @@ json where_it_grows_json(const std::optional<WhereItGrows>& found) {
   }
   json processes = json::array();
   for (const auto& p : w.processes) {
+    json live = nullptr;
+    if (const auto& l = p.live_heap) {
+      live = {{"verdict", l->verdict},
+              {"bytes_per_min", l->bytes_per_min},
+              {"ci95_bytes_per_min", {l->ci95_bytes_per_min.lo, l->ci95_bytes_per_min.hi}},
+              {"decided_after_s", or_null(l->decided_after_s)},
+              {"span_s", l->span_s},
+              {"points", l->points}};
+    }
     processes.push_back({{"pid", p.pid}, {"runtime", p.runtime}, {"version", p.version},
                          {"checkpoints", p.checkpoints},
-                         {"live_heap_bytes_per_call", or_null(p.live_heap_bytes_per_call)}, {"note", p.note}});
+                         {"live_heap_bytes_per_call", or_null(p.live_heap_bytes_per_call)},
+                         {"live_heap", std::move(live)}, {"note", p.note}});
   }
   json heap_diffs = json::array();
   for (const auto& d : w.heap_diffs) heap_diffs.push_back(to_json_value(d));

@@ -92,7 +92,7 @@ void where_it_grows_section(const Report& r, std::ostream& out) {
     for (const auto& t : types) out << "- " << markdown_escape(t) << "\n";
   }
   out << "\n";
-  for (const auto& n : reports::where_it_grows_notes(w)) out << "- " << markdown_escape(n) << "\n";
+  for (const auto& n : reports::where_it_grows_notes(r)) out << "- " << markdown_escape(n) << "\n";
 }
 
 void exercise_section(const Report& r, std::ostream& out) {

@@ -88,8 +88,10 @@ std::vector<std::string> type_lines(const WhereItGrows& w) {
   return lines;
 }
 
-std::vector<std::string> where_it_grows_notes(const WhereItGrows& w) {
+std::vector<std::string> where_it_grows_notes(const Report& r) {
   std::vector<std::string> notes;
+  if (!r.where_it_grows) return notes;
+  const WhereItGrows& w = *r.where_it_grows;
   const auto& o = w.overhead;
   if (o.p50_ms_verdict && o.p50_ms_instrumented) {
     char buf[160];
@@ -110,6 +112,16 @@ std::vector<std::string> where_it_grows_notes(const WhereItGrows& w) {
     if (p.live_heap_bytes_per_call) line += ", live heap " + format_signed_bytes(*p.live_heap_bytes_per_call) + "/call";
     if (!p.note.empty()) line += "; " + p.note;
     notes.push_back(line);
+    if (const auto& l = p.live_heap) {
+      std::string live = "live heap of pid " + std::to_string(p.pid) + " (after a full GC, ~1/s, " +
+                         std::to_string(l->points) + " points): " + l->verdict;
+      if (l->decided_after_s) live += " after " + format_duration(*l->decided_after_s);
+      live += ", " + format_signed_bytes(l->bytes_per_min) + "/min (95% CI " +
+              format_signed_bytes(l->ci95_bytes_per_min.lo) + " to " + format_signed_bytes(l->ci95_bytes_per_min.hi) +
+              "); the footprint (verdict run): " + verdict_name(r.verdict);
+      if (r.verdict_at_s) live += " at " + format_duration(*r.verdict_at_s);
+      notes.push_back(live);
+    }
   }
   for (const auto& l : w.limits) notes.push_back("limit: " + l);
   return notes;

@@ -35,8 +35,9 @@ std::vector<RetainedRow> retained_rows(const HeapSnapshotDiff& d);
 
 // "builtins.bytearray +1.00/call (+16.0 KiB/call shallow), pid 4313".
 std::vector<std::string> type_lines(const WhereItGrows& w);
-// The overhead and the limits, one line each.
-std::vector<std::string> where_it_grows_notes(const WhereItGrows& w);
+// The hooked processes (with their live-heap series' verdict beside the footprint's),
+// the overhead and the limits, one line each.
+std::vector<std::string> where_it_grows_notes(const Report& r);
 
 // One line for the terminal after the verdict: "where it grows: _remember (server.py:22)
 // +16.1 KiB/call, 100% of the growth (2 more sites in summary.md)", "where it grows:

@@ -27,6 +27,7 @@ struct AttributionOptions {
   int checkpoints = 6;              // the first right after tracing starts (after warm-up)
   std::chrono::milliseconds answer_timeout{60000};  // per checkpoint, for every hook
   bool heap_snapshots = true;       // Node: three snapshots for a memlab-style diff
+  double live_heap_every_s = 1;     // the live-heap series (post-GC heap), once tracing runs
 };
 
 }  // namespace mcpleak

@@ -26,6 +26,7 @@ Checkpointer::Checkpointer(const HookFolder& folder, AttributionOptions options,
     : folder_(folder),
       o_(options),
       out_(jsonl_path, std::ios::app),
+      live_out_((std::filesystem::path(jsonl_path).parent_path() / "live_heap.jsonl").string(), std::ios::app),
       dir_(std::filesystem::absolute(jsonl_path).parent_path().string()),
       should_stop_(std::move(should_stop)) {
   // The first snapshot after tracing has settled (checkpoint 1 when there are more than
@@ -46,9 +47,42 @@ void Checkpointer::adopt_new_hellos() {
   }
 }
 
+void Checkpointer::tick(std::uint64_t calls, double now_s) {
+  if (!started_ || done_) return;
+  // Answers that came in; the measurement was taken somewhere between ask and answer.
+  for (auto it = live_pending_.begin(); it != live_pending_.end();) {
+    const auto& [pid, pending] = *it;
+    if (auto a = folder_.answer(pid, pending.seq)) {
+      const auto bytes = a->find("live_heap_bytes");
+      if (a->value("ok", false) && bytes != a->end() && bytes->is_number_unsigned()) {
+        live_out_ << nlohmann::json{{"pid", pid},
+                                    {"t_s", (pending.sent_s + now_s) / 2},
+                                    {"calls", pending.calls},
+                                    {"bytes", bytes->get<std::uint64_t>()}}
+                         .dump()
+                  << "\n";
+      }
+      it = live_pending_.erase(it);
+    } else if (now_s - pending.sent_s > 10 || !alive(pid)) {
+      it = live_pending_.erase(it);  // overtaken by a checkpoint's command, or gone
+    } else {
+      ++it;
+    }
+  }
+  live_out_.flush();
+  if (now_s < next_live_s_) return;
+  next_live_s_ = now_s + o_.live_heap_every_s;
+  for (auto& [pid, h] : hooked_) {
+    if (!h.started || h.silent || live_pending_.contains(pid)) continue;
+    const int seq = ++seq_;
+    if (folder_.send(pid, {{"op", "live_heap"}, {"seq", seq}})) live_pending_[pid] = {seq, now_s, calls};
+  }
+}
+
 std::map<pid_t, nlohmann::json> Checkpointer::ask_all(const std::function<nlohmann::json(pid_t)>& command_for,
                                                       const std::vector<pid_t>& pids) {
   ++seq_;
+  live_pending_.clear();  // their commands are overwritten by this one
   std::vector<pid_t> waiting;
   std::string op;
   for (pid_t pid : pids) {

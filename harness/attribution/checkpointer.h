@@ -29,6 +29,10 @@ class Checkpointer {
 
   // After scenario call number `calls` (counted from the run's start), at run time `now_s`.
   void after_call(std::uint64_t calls, double now_s, bool warmed_up);
+  // On every turn of the run's loop: once a second, asks each tracing process for its
+  // live heap (after a collection) and, without waiting, writes the answers that have
+  // come to live_heap.jsonl ({"pid", "t_s", "calls", "bytes"}).
+  void tick(std::uint64_t calls, double now_s);
   // Every checkpoint taken, or nothing left to ask (no hook loaded, all gone).
   bool done() const { return done_; }
   // What the report should say about the hooks: who loaded them, who fell silent.
@@ -53,6 +57,7 @@ class Checkpointer {
   const HookFolder& folder_;
   AttributionOptions o_;
   std::ofstream out_;
+  std::ofstream live_out_;
   std::string dir_;  // the run folder, absolute: where the snapshots go
   std::function<bool()> should_stop_;
   std::map<pid_t, Hooked> hooked_;
@@ -64,6 +69,13 @@ class Checkpointer {
   std::vector<std::string> notes_;
   std::vector<int> snapshot_at_;  // checkpoint indexes
   std::map<pid_t, std::vector<TakenSnapshot>> snapshots_;
+  struct PendingLiveHeap {
+    int seq = 0;
+    double sent_s = 0;
+    std::uint64_t calls = 0;
+  };
+  std::map<pid_t, PendingLiveHeap> live_pending_;
+  double next_live_s_ = 0;
 };
 
 }  // namespace mcpleak

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "harness/model/interval.h"
+
 namespace mcpleak {
 
 struct StackFrame {
@@ -91,6 +93,28 @@ struct HeapSnapshotDiff {
   std::vector<RetainedGroup> groups;      // most retained first
 };
 
+// One reading of the live-heap series (attribution/live_heap.jsonl): a process's heap
+// after a full collection (Node heapUsed, Python traced memory), about once a second.
+struct LiveHeapPoint {
+  pid_t pid = 0;
+  double t_s = 0;
+  std::uint64_t calls = 0;
+  std::uint64_t bytes = 0;
+};
+
+// The footprint's statistics applied to one process's live-heap series: the verdict it
+// supports and when the sequential looks, replayed at the runner's schedule, would have
+// decided. Evidence beside the verdict, never the verdict: it comes from the
+// instrumented run.
+struct LiveHeapVerdict {
+  std::string verdict;                    // "bounded", "leaking", "inconclusive"
+  double bytes_per_min = 0;
+  Interval ci95_bytes_per_min;
+  std::optional<double> decided_after_s;  // from the series' first point
+  double span_s = 0;                      // first to last point
+  std::size_t points = 0;
+};
+
 // A process that loaded the hook, and what became of it.
 struct HookedProcess {
   pid_t pid = 0;
@@ -98,6 +122,7 @@ struct HookedProcess {
   std::string version;
   int checkpoints = 0;                    // answered
   std::optional<double> live_heap_bytes_per_call;
+  std::optional<LiveHeapVerdict> live_heap;
   std::string note;                       // why it has fewer checkpoints than asked, if so
 };
 

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
+#include "harness/analysis/live_heap.h"
 #include "harness/analysis/quantiles.h"
 #include "harness/analysis/where_it_grows.h"
 #include "harness/model/serialize.h"
@@ -19,7 +21,9 @@ std::optional<WhereItGrows> load_where_it_grows(const std::string& dir, const Re
   analysis::AttributionRun run;
   std::vector<HeapCheckpoint> checkpoints;
   std::size_t bad = 0;
+  RunInfo instrumented;
   if (auto data = load_run_dir(root.string())) {
+    instrumented = data->run;
     run.mode = data->run.instrumented;
     run.every_calls = data->run.attribute_every_calls;
     run.checkpoints_planned = data->run.attribute_checkpoints;
@@ -43,6 +47,22 @@ std::optional<WhereItGrows> load_where_it_grows(const std::string& dir, const Re
     }
   }
   WhereItGrows found = analysis::where_it_grows(checkpoints, run, verdict);
+  // The live-heap series, per process, judged like the footprint.
+  std::map<pid_t, std::vector<LiveHeapPoint>> live;
+  std::ifstream live_in(root / "live_heap.jsonl");
+  for (std::string line; std::getline(live_in, line);) {
+    const auto j = nlohmann::json::parse(line, nullptr, false);
+    if (!j.is_object() || !j.contains("pid") || !j.contains("t_s") || !j.contains("bytes")) continue;
+    try {
+      live[j["pid"].get<pid_t>()].push_back(
+          {j["pid"].get<pid_t>(), j["t_s"].get<double>(), j.value("calls", std::uint64_t{0}), j["bytes"].get<std::uint64_t>()});
+    } catch (const nlohmann::json::exception&) {
+      ++bad;
+    }
+  }
+  for (auto& p : found.processes) {
+    if (auto it = live.find(p.pid); it != live.end()) p.live_heap = analysis::live_heap_verdict(it->second, instrumented);
+  }
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(root, ec)) {
     const std::string name = entry.path().filename().string();
@@ -59,7 +79,7 @@ std::optional<WhereItGrows> load_where_it_grows(const std::string& dir, const Re
             [](const auto& a, const auto& b) { return a.pid < b.pid; });
   found.run_dir = kAttributionSubdir;
   if (found.status != "ok" && !run.notes.empty()) found.why += "; " + run.notes.front();
-  if (bad > 0) found.limits.push_back(std::to_string(bad) + " unreadable checkpoints.jsonl lines skipped");
+  if (bad > 0) found.limits.push_back(std::to_string(bad) + " unreadable checkpoints.jsonl or live_heap.jsonl lines skipped");
   return found;
 }
 

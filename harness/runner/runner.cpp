@@ -427,6 +427,7 @@ Run::Stop Run::run_phase(std::size_t index, std::optional<double> planned_s, Mcp
     maybe_diagnostics(client);
     maybe_look();
     report_progress();
+    if (checkpointer_) checkpointer_->tick(ok_ + failed_, now_s());
     if (phase.idle || now_s() < next_call_s) {
       const double wait_s = phase.idle ? 0.1 : std::min(0.1, next_call_s - now_s());
       std::this_thread::sleep_for(duration<double>(std::max(0.0, wait_s)));

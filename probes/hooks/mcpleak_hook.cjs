@@ -110,6 +110,12 @@
       answer.took_s = Number(process.hrtime.bigint() - began) / 1e9;
       return answer;
     }
+    if (cmd.op === 'live_heap') {
+      // The live-heap series: heapUsed after a full collection, once a second.
+      if (!state.session) return { ok: false, error: 'no start command was received' };
+      await post('HeapProfiler.collectGarbage');
+      return { ok: true, live_heap_bytes: process.memoryUsage().heapUsed };
+    }
     if (cmd.op === 'stop') {
       if (state.session) await post('HeapProfiler.stopSampling');
       if (state.observer) state.observer.disconnect();

@@ -168,6 +168,10 @@ def _mcpleak_start_hook(folder):
             answer["hook_overhead_bytes"] = tracemalloc.get_tracemalloc_memory()
             answer["took_s"] = time.monotonic() - began
             return answer
+        if op == "live_heap":
+            # The live-heap series: traced memory after a collection, once a second.
+            gc.collect()
+            return {"ok": True, "live_heap_bytes": tracemalloc.get_traced_memory()[0]}
         if op == "stop":
             tracemalloc.stop()
             return {"ok": True}

@@ -1,6 +1,7 @@
 // Where it grows, end to end: the real mcpleak binary with --attribute against real
 // Python and Node MCP servers (tests/servers/) that keep memory at a known line, and
 // their bounded controls. The verdict run must load no hook; the attribution run must.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -100,8 +101,10 @@ TEST_CASE("a Python leak two calls below the handler is named by file, line and 
   CHECK(w["explained_fraction"].get<double>() > 0.7);
   CHECK(w["types"][0]["type"] == "builtins.bytearray");
   CHECK(w["types"][0]["objects_per_call"].get<double>() == Approx(1.0).epsilon(0.3));
-  // The wrapper is a Python process too: hooked, and nothing of it grows.
-  CHECK(w["processes"].size() == 2);
+  // The wrapper is a Python process too: hooked, and nothing of it grows. Both have a
+  // live-heap series (too short here for a verdict of its own: see the Node case).
+  REQUIRE(w["processes"].size() == 2);
+  for (const auto& p : w["processes"]) CHECK(p["live_heap"]["points"].get<int>() >= 3);
   check_hooked_only_in_attribution_run(r, probe);
   CHECK(e2e::read_text(r.out_dir + "/summary.md").find("### Where it grows") != std::string::npos);
   CHECK(r.stdout_text.find("\nwhere it grows: _remember (py_leak_server.py:") != std::string::npos);
@@ -133,8 +136,11 @@ TEST_CASE("python -I loads no hook: attribution unavailable, the verdict as with
 
 TEST_CASE("a Node server that keeps every request is named by function and file, through npx", "[e2e][attribution]") {
   const std::string probe = probe_path("attr-node-leak");
-  auto r = run_mcpleak("attr-node-leak", attributed("leak", "node", "30s"),
-                       with_probe(probe, {"npx", "-c", "node " + kNodeServer}));
+  // 100 calls between checkpoints: the attribution run lasts long enough (~25 s) for its
+  // live-heap series (one point a second) to reach a verdict of its own.
+  auto args = attributed("leak", "node", "45s");
+  args[std::find(args.begin(), args.end(), "--attribute-every") - args.begin() + 1] = "100";
+  auto r = run_mcpleak("attr-node-leak", args, with_probe(probe, {"npx", "-c", "node " + kNodeServer}));
   INFO(r.stderr_text);
   // npx's own node process is part of the tree and its footprint swings with its GC: the
   // verdict may need longer than this test gives it. The attribution is the subject here.
@@ -161,8 +167,12 @@ TEST_CASE("a Node server that keeps every request is named by function and file,
   }
   CHECK(retained_by_global);
   // npx's own node is skipped: the server's node is the only hooked process.
-  CHECK(w["processes"].size() == 1);
+  REQUIRE(w["processes"].size() == 1);
   CHECK(w["processes"][0]["runtime"] == "node");
+  // The live heap after a full GC, a quieter series than the tree's footprint (npx's
+  // own node swings with its collector), says leaking on its own.
+  CHECK(w["processes"][0]["live_heap"]["verdict"] == "leaking");
+  CHECK(w["processes"][0]["live_heap"]["points"].get<int>() >= 20);
   check_hooked_only_in_attribution_run(r, probe);
 }
 

@@ -82,7 +82,7 @@ Report full_report() {
   w.mode = "python";
   w.every_calls = 50;
   w.checkpoints = 6;
-  w.processes = {{101, "python", "3.11.2", 6, 4100.0, ""}};
+  w.processes = {{101, "python", "3.11.2", 6, 4100.0, LiveHeapVerdict{"leaking", 2e6, {1.5e6, 2.5e6}, 35.0, 60.0, 61}, ""}};
   w.sites = {{101, "python", "/srv/ax/events.py:363", "_update_observers", 4000.0, 2.0, 0.97,
               {{"_update_observers", "/srv/ax/events.py", 363}, {"snapshot", "/srv/ax/tools.py", 40}},
               {0, 200000, 400000}}};
@@ -95,6 +95,9 @@ Report full_report() {
   w.overhead.checkpoint_s_max = 0.5;
   w.overhead.hook_bytes_max = 300000;
   w.limits = {"tracemalloc sees Python's allocator only"};
+  w.heap_diffs = {{4711, {"heap.4711.1.heapsnapshot", "heap.4711.2.heapsnapshot", "heap.4711.4.heapsnapshot"},
+                   {100, 150, 250}, 900, 120,
+                   {{"Array", "object", 50, 1600, 1.0, {"system / Context", "seenRequests", "Array", "[3]", "Array"}}}}};
   r.where_it_grows = w;
   r.warnings = {"w1"};
   return r;
@@ -205,7 +208,15 @@ TEST_CASE("report.json holds every Report field under its documented name", "[re
         {"checkpoints", 6},
         {"processes",
          {{{"pid", 101}, {"runtime", "python"}, {"version", "3.11.2"}, {"checkpoints", 6},
-           {"live_heap_bytes_per_call", 4100.0}, {"note", ""}}}},
+           {"live_heap_bytes_per_call", 4100.0},
+           {"live_heap",
+            {{"verdict", "leaking"},
+             {"bytes_per_min", 2e6},
+             {"ci95_bytes_per_min", {1.5e6, 2.5e6}},
+             {"decided_after_s", 35.0},
+             {"span_s", 60.0},
+             {"points", 61}}},
+           {"note", ""}}}},
         {"sites",
          {{{"pid", 101},
            {"runtime", "python"},
@@ -225,6 +236,19 @@ TEST_CASE("report.json holds every Report field under its documented name", "[re
         {"overhead",
          {{"p50_ms_verdict", 12.5}, {"p50_ms_instrumented", 14.0}, {"checkpoint_s_max", 0.5},
           {"hook_bytes_max", 300000}}},
+        {"heap_diffs",
+         {{{"pid", 4711},
+           {"snapshots", {"heap.4711.1.heapsnapshot", "heap.4711.2.heapsnapshot", "heap.4711.4.heapsnapshot"}},
+           {"calls", {100, 150, 250}},
+           {"new_in_second", 900},
+           {"still_alive", 120},
+           {"groups",
+            {{{"constructor", "Array"},
+              {"type", "object"},
+              {"count", 50},
+              {"self_bytes", 1600},
+              {"per_call", 1.0},
+              {"retainer_path", {"system / Context", "seenRequests", "Array", "[3]", "Array"}}}}}}}},
         {"limits", {"tracemalloc sees Python's allocator only"}}}},
       {"diagnostics", {{"per_min", {{"observers", 3.0}}}, {"end", {{"observers", 12.0}}}}},
       {"regions", {{"growth_bytes", {{"MALLOC_SMALL", 4096.0}}}}},
