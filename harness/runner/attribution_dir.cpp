@@ -77,6 +77,11 @@ std::optional<WhereItGrows> load_where_it_grows(const std::string& dir, const Re
   }
   std::sort(found.heap_diffs.begin(), found.heap_diffs.end(),
             [](const auto& a, const auto& b) { return a.pid < b.pid; });
+  if (!found.heap_diffs.empty()) {
+    found.limits.push_back("the heap snapshots in " + std::string(kAttributionSubdir) +
+                           "/ hold the server's heap as it was, tokens and other secrets included: keep them "
+                           "private (do not upload the run folder as a public artifact)");
+  }
   found.run_dir = kAttributionSubdir;
   if (found.status != "ok" && !run.notes.empty()) found.why += "; " + run.notes.front();
   if (bad > 0) found.limits.push_back(std::to_string(bad) + " unreadable checkpoints.jsonl or live_heap.jsonl lines skipped");
