@@ -120,6 +120,24 @@ Chart run_chart(const Report& r, std::span<const Sample> samples, std::span<cons
   return chart;
 }
 
+Chart sites_chart(const WhereItGrows& where) {
+  static const char* const colors[] = {"#cf222e", "#0969da", "#1a7f37", "#8250df", "#d97706"};
+  Chart chart;
+  chart.y_label = "live bytes (attribution run)";
+  for (std::size_t i = 0; i < where.sites.size() && i < std::size(colors); ++i) {
+    const GrowingSite& s = where.sites[i];
+    ChartLine line;
+    line.label = (s.function.empty() ? "" : s.function + " ") + s.site;
+    line.color = colors[i];
+    line.width = 2;
+    for (std::size_t k = 0; k < s.bytes_at_checkpoints.size() && k < s.t_at_checkpoints.size(); ++k) {
+      line.points.push_back({s.t_at_checkpoints[k], static_cast<double>(s.bytes_at_checkpoints[k])});
+    }
+    chart.lines.push_back(std::move(line));
+  }
+  return chart;
+}
+
 Chart compare_chart(const Report& base, std::span<const Sample> base_samples,
                     const std::string& base_label, const Report& candidate,
                     std::span<const Sample> candidate_samples, const std::string& candidate_label) {

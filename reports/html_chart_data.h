@@ -24,6 +24,10 @@ Chart run_chart(const Report& report, std::span<const Sample> samples,
 
 // Footprint, RSS and fitted slope of two runs on one time axis, labelled with the
 // given labels; phase markers come from the base run.
+// The live bytes of the top growing sites (at most five) at each checkpoint of the
+// attribution run, over its time; empty lines when there is no site.
+Chart sites_chart(const WhereItGrows& where);
+
 Chart compare_chart(const Report& base, std::span<const Sample> base_samples,
                     const std::string& base_label, const Report& candidate,
                     std::span<const Sample> candidate_samples, const std::string& candidate_label);

@@ -76,6 +76,7 @@ void where_it_grows_html(const Report& r, std::ostream& out) {
           << "</td><td>" << html_escape(row.process) << "</td></tr>\n";
     }
     out << "</table>\n";
+    reports::render_svg(reports::sites_chart(w), out);
   }
   for (const auto& d : w.heap_diffs) {
     out << "<p>" << html_escape(reports::heap_diff_headline(d)) << ":</p>\n<table>\n<tr><th>constructor</th>"

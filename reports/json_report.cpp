@@ -80,7 +80,8 @@ json where_it_grows_json(const std::optional<WhereItGrows>& found) {
                      {"blocks_per_call", or_null(s.blocks_per_call)},
                      {"share_of_growth", or_null(s.share_of_growth)},
                      {"stack", stack_json(s.stack)},
-                     {"bytes_at_checkpoints", s.bytes_at_checkpoints}});
+                     {"bytes_at_checkpoints", s.bytes_at_checkpoints},
+                     {"t_at_checkpoints", s.t_at_checkpoints}});
   }
   json types = json::array();
   for (const auto& t : w.types) {

@@ -79,6 +79,7 @@ void fit_sites(pid_t pid, const std::vector<const HeapCheckpoint*>& series, cons
     if (counted) site.blocks_per_call = fit_growth(calls, counts, 0, 0).per_call;
     site.stack = last->stack;
     for (double b : bytes) site.bytes_at_checkpoints.push_back(static_cast<std::uint64_t>(b));
+    for (auto* c : series) site.t_at_checkpoints.push_back(c->t_s);
     out.sites.push_back(std::move(site));
   }
 }

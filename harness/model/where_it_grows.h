@@ -62,6 +62,7 @@ struct GrowingSite {
   std::optional<double> share_of_growth;  // of the footprint's growth per call (verdict run)
   std::vector<StackFrame> stack;          // allocating frame first
   std::vector<std::uint64_t> bytes_at_checkpoints;
+  std::vector<double> t_at_checkpoints;   // attribution run time of each, seconds
 };
 
 struct GrowingType {

@@ -135,3 +135,25 @@ TEST_CASE("report.html of a server that failed before any sample is still a page
   CHECK(page.find("inf") == std::string::npos);
   CHECK(page.rfind("</html>\n") == page.size() - 8);
 }
+
+TEST_CASE("report.html shows where it grows: sites, their chart and the heap diff, server text escaped",
+          "[reports]") {
+  auto f = test::leaking_run();
+  WhereItGrows w;
+  w.status = "ok";
+  w.mode = "node";
+  w.statement = "the sites below explain 97%";
+  w.sites = {{7, "node", "/srv/s.js:12", "<script>rememberRequest</script>", 16000, std::nullopt, 0.97,
+              {{"<script>rememberRequest</script>", "/srv/s.js", 12}, {"handle", "/srv/s.js", 30}},
+              {0, 800000, 1600000}, {10, 20, 30}}};
+  w.heap_diffs = {{7, {"heap.7.1.heapsnapshot", "heap.7.2.heapsnapshot", "heap.7.4.heapsnapshot"}, {50, 100, 200},
+                   60, 50, {{"Array", "object", 50, 1600, 1.0, {"system / Context", "seenRequests", "Array"}}}}};
+  f.report.where_it_grows = w;
+  const std::string page = html(f);
+  CHECK(page.find("<h2>Where it grows</h2>") != std::string::npos);
+  CHECK(page.find("<script>rememberRequest") == std::string::npos);
+  CHECK(page.find("&lt;script&gt;rememberRequest&lt;/script&gt; (s.js:12)") != std::string::npos);
+  CHECK(page.find("live bytes (attribution run)") != std::string::npos);
+  CHECK(page.find("system / Context \u2192 seenRequests \u2192 Array") != std::string::npos);
+  CHECK(count(page, "<script") == 0);
+}

@@ -85,7 +85,8 @@ Report full_report() {
   w.processes = {{101, "python", "3.11.2", 6, 4100.0, LiveHeapVerdict{"leaking", 2e6, {1.5e6, 2.5e6}, 35.0, 60.0, 61}, ""}};
   w.sites = {{101, "python", "/srv/ax/events.py:363", "_update_observers", 4000.0, 2.0, 0.97,
               {{"_update_observers", "/srv/ax/events.py", 363}, {"snapshot", "/srv/ax/tools.py", 40}},
-              {0, 200000, 400000}}};
+              {0, 200000, 400000},
+              {10.0, 20.0, 30.0}}};
   w.types = {{101, "builtins.bytearray", 1.0, 4000.0}};
   w.footprint_bytes_per_call = 4096.0;
   w.explained_fraction = 0.97;
@@ -228,7 +229,8 @@ TEST_CASE("report.json holds every Report field under its documented name", "[re
            {"stack",
             {{{"function", "_update_observers"}, {"file", "/srv/ax/events.py"}, {"line", 363}},
              {{"function", "snapshot"}, {"file", "/srv/ax/tools.py"}, {"line", 40}}}},
-           {"bytes_at_checkpoints", {0, 200000, 400000}}}}},
+           {"bytes_at_checkpoints", {0, 200000, 400000}},
+           {"t_at_checkpoints", {10.0, 20.0, 30.0}}}}},
         {"types", {{{"pid", 101}, {"type", "builtins.bytearray"}, {"objects_per_call", 1.0}, {"bytes_per_call", 4000.0}}}},
         {"footprint_bytes_per_call", 4096.0},
         {"explained_fraction", 0.97},

@@ -79,3 +79,29 @@ TEST_CASE("summary.md leaves out tables that have no data", "[reports]") {
   CHECK(md.find("Diagnostics") == std::string::npos);
   CHECK(md.find("Warnings") == std::string::npos);
 }
+
+TEST_CASE("summary.md has a Where it grows table, or offers the command when leaking without one", "[reports]") {
+  auto f = test::leaking_run();
+  f.report.run.invocation = {"mcpleak", "run", "--tool", "leak", "--", "python3", "srv.py"};
+  std::ostringstream offer;
+  write_markdown_summary(f.report, offer);
+  CHECK(offer.str().find("mcpleak run --attribute auto --tool leak -- python3 srv.py") != std::string::npos);
+  WhereItGrows w;
+  w.status = "ok";
+  w.mode = "python";
+  w.every_calls = 50;
+  w.checkpoints = 6;
+  w.statement = "the sites below explain 97%";
+  w.sites = {{7, "python", "/srv/a.py:18", "_remember", 16384, 2.0, 0.97,
+              {{"_remember", "/srv/a.py", 18}, {"_record", "/srv/a.py", 23}, {"tool_leak", "/srv/a.py", 27}},
+              {0, 800000, 1600000}, {10, 20, 30}}};
+  f.report.where_it_grows = w;
+  std::ostringstream out;
+  write_markdown_summary(f.report, out);
+  const std::string md = out.str();
+  CHECK(md.find("Find where it grows") == std::string::npos);
+  CHECK(md.find("### Where it grows") != std::string::npos);
+  CHECK(md.find("python hooks, 6 checkpoints every 50 calls") != std::string::npos);
+  CHECK(md.find("| \\_remember (a.py:18) | +16.0 KiB/call, +2.00 blocks/call | 97% | \\_record (a.py:23) \\< "
+                "tool\\_leak (a.py:27) | pid 7 (python) |") != std::string::npos);
+}
