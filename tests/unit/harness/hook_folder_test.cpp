@@ -253,6 +253,17 @@ TEST_CASE("a Node process says hello and answers with sampled sites and its live
   CHECK(c->live_heap_bytes > 0);
 }
 
+TEST_CASE("an ES module entry point loads the hook too", "[hooks]") {
+  auto folder = HookFolder::create(AttributeMode::node);
+  REQUIRE(folder);
+  const fs::path dir = scratch("esm");
+  std::ofstream(dir / "server.mjs") << "import { setTimeout as sleep } from 'node:timers/promises';\n"
+                                       "await sleep(60000);\n";
+  auto p = spawn({"node", (dir / "server.mjs").string()}, *folder);
+  REQUIRE(wait_for([&] { return hello_of(*folder, p.group->leader()).has_value(); }));
+  CHECK(ask(*folder, p.group->leader(), {{"op", "start"}}, 1).value("ok", false));
+}
+
 TEST_CASE("npm's and npx's own node processes load no hook", "[hooks]") {
   auto folder = HookFolder::create(AttributeMode::node);
   REQUIRE(folder);
