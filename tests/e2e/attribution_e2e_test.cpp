@@ -20,10 +20,13 @@ const std::string kPyWrapper = MCPLEAK_SOURCE_DIR "/tests/servers/py_wrapper.py"
 const std::string kNodeServer = MCPLEAK_SOURCE_DIR "/tests/servers/node_leak_server.js";
 constexpr double kKeptPerCall = 16384;
 
-// Fast statistics: these servers leak 16 KiB per call at 20 calls per second.
+// Fast statistics: these servers leak 16 KiB per call at 20 calls per second. The tool
+// loops without the idle tail --tool adds after an early verdict (20 s per run).
+const std::string kLoopOnly = MCPLEAK_SOURCE_DIR "/tests/e2e/scenarios/loop-only.json";
 std::vector<std::string> attributed(const std::string& tool, const std::string& mode, const std::string& duration) {
-  return {"run", "--tool", tool, "--rate", "20", "--warmup", "2s", "--min-duration", "5s", "--duration", duration,
-          "--attribute", mode, "--attribute-every", "40", "--attribute-checkpoints", "5", "--quiet"};
+  return {"run", "--scenario", kLoopOnly, "--var", "TOOL=" + tool, "--rate", "20", "--warmup", "2s",
+          "--min-duration", "5s", "--duration", duration, "--attribute", mode, "--attribute-every", "40",
+          "--attribute-checkpoints", "5", "--quiet"};
 }
 
 // The first line of `file` that holds `text`, counted from 1.
@@ -187,14 +190,14 @@ TEST_CASE("a Node LRU control shows no growing site of its own", "[e2e][attribut
 
 TEST_CASE("a leaking verdict without --attribute offers the command that adds it", "[e2e][attribution]") {
   auto r = run_mcpleak("attr-offer",
-                       {"run", "--tool", "leak", "--rate", "20", "--warmup", "2s", "--min-duration", "5s",
-                        "--duration", "40s", "--quiet"},
+                       {"run", "--scenario", kLoopOnly, "--var", "TOOL=leak", "--rate", "20", "--warmup", "2s",
+                        "--min-duration", "5s", "--duration", "40s", "--quiet"},
                        {"/usr/bin/python3", kPyServer});
   REQUIRE(r.exit_code == 1);
   CHECK(r.report["where_it_grows"].is_null());
   const std::string summary = e2e::read_text(r.out_dir + "/summary.md");
   CHECK(summary.find("Find where it grows") != std::string::npos);
-  CHECK(summary.find(" run --attribute auto --tool leak ") != std::string::npos);
+  CHECK(summary.find(" run --attribute auto --scenario ") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(r.out_dir + "/attribution"));
   CHECK(r.stdout_text.find("\nfind where it grows: ") != std::string::npos);
 }
