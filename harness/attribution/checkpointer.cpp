@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "harness/mcp/json_members.h"
 #include "probes/heap_checkpoint_parse.h"
 
 namespace mcpleak {
@@ -54,7 +55,7 @@ void Checkpointer::tick(std::uint64_t calls, double now_s) {
     const auto& [pid, pending] = *it;
     if (auto a = folder_.answer(pid, pending.seq)) {
       const auto bytes = a->find("live_heap_bytes");
-      if (a->value("ok", false) && bytes != a->end() && bytes->is_number_unsigned()) {
+      if (bool_member(*a, "ok", false) && bytes != a->end() && bytes->is_number_unsigned()) {
         live_out_ << nlohmann::json{{"pid", pid},
                                     {"t_s", (pending.sent_s + now_s) / 2},
                                     {"calls", pending.calls},
@@ -133,7 +134,7 @@ void Checkpointer::start_tracing() {
   }
   const nlohmann::json command = {{"op", "start"}, {"frames", o_.frames}};
   for (auto& [pid, answer] : ask_all([&](pid_t) { return command; }, pids)) {
-    if (answer.value("ok", false)) {
+    if (bool_member(answer, "ok", false)) {
       hooked_[pid].started = true;
     } else {
       hooked_[pid].silent = true;
@@ -149,17 +150,19 @@ void Checkpointer::checkpoint(std::uint64_t calls, double now_s) {
   for (auto& [pid, h] : hooked_) {
     if (h.started && !h.silent) pids.push_back(pid);
   }
+  auto snapshot_path = [&](pid_t pid) {
+    return dir_ + "/heap." + std::to_string(pid) + "." + std::to_string(taken_) + ".heapsnapshot";
+  };
   auto command_for = [&](pid_t pid) {
     nlohmann::json command = {{"op", "checkpoint"}, {"max_frames", o_.frames}};
-    if (snapshot_due(hooked_[pid])) {
-      command["snapshot"] = dir_ + "/heap." + std::to_string(pid) + "." + std::to_string(taken_) + ".heapsnapshot";
-    }
+    if (snapshot_due(hooked_[pid])) command["snapshot"] = snapshot_path(pid);
     return command;
   };
   for (auto& [pid, answer] : ask_all(command_for, pids)) {
     const Hooked& h = hooked_[pid];
-    if (answer.contains("snapshot") && answer["snapshot"].is_string()) {
-      snapshots_[pid].push_back({answer["snapshot"].get<std::string>(), calls});
+    // The file asked for, not whatever path the answer names.
+    if (snapshot_due(h) && string_member(answer, "snapshot") == snapshot_path(pid)) {
+      snapshots_[pid].push_back({snapshot_path(pid), calls});
     }
     answer["pid"] = pid;
     answer["runtime"] = h.hello.runtime;
