@@ -38,7 +38,10 @@ LiveHeapVerdict live_heap_verdict(std::span<const LiveHeapPoint> points, const R
     s.calls = p.calls;
     s.phase = phase_at(run, p.t_s);
     s.tree.footprint_bytes = s.tree.rss_bytes = p.bytes;
-    s.tree.pids.push_back({p.pid, 0, "", p.bytes, p.bytes});
+    PidSample one;
+    one.pid = p.pid;
+    one.footprint_bytes = one.rss_bytes = p.bytes;
+    s.tree.pids.push_back(std::move(one));
     samples.push_back(std::move(s));
   }
   const double last = samples.back().t_s;
