@@ -58,10 +58,7 @@ class SnapshotSax : public nlohmann::json_sax<json> {
  private:
   enum class Top { none, snapshot, nodes, edges, strings, other };
 
-  bool scalar() {
-    if (meta_list_ && depth_ == meta_depth_) ++meta_elements_;
-    return true;
-  }
+  bool scalar() { return true; }
   bool number(std::uint64_t v) {
     // snapshot.node_count / edge_count: the arrays' sizes, reserved once instead of
     // doubling (which would hold up to twice the memory for a moment).
@@ -130,7 +127,6 @@ class SnapshotSax : public nlohmann::json_sax<json> {
   int type_elements_ = 0;
   std::vector<std::string>* meta_list_ = nullptr;
   int meta_depth_ = 0;
-  std::size_t meta_elements_ = 0;
   std::size_t stride_ = 1, id_field_ = 0, node_field_index_ = 0;
   std::string error_;
 };

@@ -101,7 +101,6 @@ std::vector<HookHello> HookFolder::hellos() const {
     h.ppid = pid_member(*j, "ppid");
     h.runtime = string_member(*j, "runtime");
     h.version = string_member(*j, "version");
-    h.executable = string_member(*j, "executable");
     if (h.pid > 0) found.push_back(std::move(h));
   }
   std::sort(found.begin(), found.end(), [](const HookHello& a, const HookHello& b) { return a.pid < b.pid; });

@@ -26,7 +26,6 @@ struct HookHello {
   pid_t ppid = 0;
   std::string runtime;  // "python" | "node"
   std::string version;
-  std::string executable;
 };
 
 class HookFolder {
