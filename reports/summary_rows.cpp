@@ -153,10 +153,15 @@ std::vector<SummaryRow> run_rows(const RunInfo& run) {
   std::string pids;
   for (pid_t pid : run.server_pids) pids += (pids.empty() ? "" : ", ") + std::to_string(pid);
   std::vector<SummaryRow> rows;
-  rows.push_back({"server command", command});
+  rows.push_back({"server command", run.attached ? "attached (not started by mcpleak, never signalled)" : command});
   if (!run.server_name.empty()) rows.push_back({"server name", run.server_name});
   rows.push_back({"server pids", pids.empty() ? "none seen" : pids});
-  if (!run.protocol_version.empty()) rows.push_back({"protocol version", run.protocol_version});
+  if (!run.protocol_version.empty()) {
+    rows.push_back({"protocol version", run.protocol_version +
+                                            (run.protocol_era == "2026-07-28" ? " (no handshake: server/discover, _meta)"
+                                             : run.protocol_era.empty()       ? ""
+                                                                              : " (initialize handshake)")});
+  }
   if (run.server_failure) rows.push_back({"server failure", *run.server_failure});
   rows.push_back({"scenario", run.scenario});
   rows.push_back({"metric", run.metric});

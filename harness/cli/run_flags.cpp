@@ -6,6 +6,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "harness/runner/units.h"
@@ -83,6 +84,15 @@ void add_run_flags(CLI::App& sub, RunFlags& f) {
   sub.add_option("--http", f.http,
                  "drive the server over Streamable HTTP at this URL (e.g. http://127.0.0.1:8931/mcp) "
                  "instead of stdio; SERVER_CMD must listen there");
+  sub.add_option("--header", f.headers,
+                 "'Name: value' sent on every HTTP request, e.g. 'Authorization: Bearer TOKEN' (repeatable; "
+                 "values never reach a report)");
+  sub.add_option("--attach", f.attach,
+                 "sample this running process and its descendants instead of starting SERVER_CMD "
+                 "(repeatable); with --http mcpleak drives it there, without it only samples; never signalled");
+  sub.add_option("--attach-name", f.attach_names,
+                 "like --attach, for the processes whose name or command line matches this glob, "
+                 "resolved once at start (repeatable)");
   sub.add_option("--max-failed-calls", f.max_failed_calls,
                  "a bounded verdict needs at most this share of the judged calls failed (default 5%; "
                  "more, and the run is inconclusive: not exercised)");
@@ -137,10 +147,32 @@ std::string default_out_dir() {
   return std::string("mcpleak-out/") + stamp + "-" + std::to_string(::getpid());
 }
 
-Result<RunOptions> build_run_options(const RunFlags& f, const std::vector<std::string>& server_argv) {
-  if (server_argv.empty()) {
-    return Error(Errc::usage, "no server command: put it after --, e.g. mcpleak run -- uvx macos-mcp");
+// "Name: value" -> {"Name", "value"}.
+Result<std::pair<std::string, std::string>> parse_header(const std::string& text) {
+  const auto colon = text.find(':');
+  std::string name = colon == std::string::npos ? "" : text.substr(0, colon);
+  while (!name.empty() && name.back() == ' ') name.pop_back();
+  const bool token = !name.empty() && name.find_first_of(" \t\r\n") == std::string::npos;
+  if (!token) return Error(Errc::usage, "--header expects 'Name: value', got a value without a name");
+  std::string value = text.substr(colon + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.erase(0, 1);
+  if (value.find_first_of("\r\n") != std::string::npos) {
+    return Error(Errc::usage, "--header " + name + ": the value must be one line");
   }
+  return std::pair{name, value};
+}
+
+Result<RunOptions> build_run_options(const RunFlags& f, const std::vector<std::string>& server_argv) {
+  const bool attach = !f.attach.empty() || !f.attach_names.empty();
+  if (server_argv.empty() && !attach) {
+    return Error(Errc::usage,
+                 "no server command: put it after --, e.g. mcpleak run -- uvx macos-mcp (or --attach PID to "
+                 "measure a server that already runs)");
+  }
+  if (!server_argv.empty() && attach) {
+    return Error(Errc::usage, "--attach measures a server that already runs: give no SERVER_CMD with it");
+  }
+  if (!f.headers.empty() && f.http.empty()) return Error(Errc::usage, "--header needs --http URL");
   if (!f.tool.empty() && !f.scenario.empty()) return Error(Errc::usage, "give --scenario or --tool, not both");
   std::map<std::string, std::string> vars;
   for (const auto& kv : f.vars) {
@@ -193,6 +225,26 @@ Result<RunOptions> build_run_options(const RunFlags& f, const std::vector<std::s
     auto endpoint = parse_http_url(f.http);
     if (!endpoint) return endpoint.error();
     o.http = std::move(*endpoint);
+  }
+  for (const auto& text : f.headers) {
+    auto header = parse_header(text);
+    if (!header) return header.error();
+    o.secrets.push_back(header->second);
+    o.http_headers.push_back(std::move(*header));
+  }
+  for (long pid : f.attach) {
+    if (pid <= 0 || pid > std::numeric_limits<pid_t>::max()) {
+      return Error(Errc::usage, "--attach expects a process id, got " + std::to_string(pid));
+    }
+    o.attach_pids.push_back(static_cast<pid_t>(pid));
+  }
+  o.attach_names = f.attach_names;
+  if (attach && !o.http && o.scenario.phases.size() > 0 && !f.scenario.empty() && f.scenario != "idle") {
+    return Error(Errc::usage, "--attach without --http only samples the server: mcpleak has no way to call "
+                              "its tools (drop --scenario, or add --http URL where it serves)");
+  }
+  if (attach && !o.http && !f.tool.empty()) {
+    return Error(Errc::usage, "--attach without --http only samples the server: --tool needs --http URL");
   }
   auto call_timeout = duration_flag("--call-timeout", f.call_timeout);
   if (!call_timeout) return call_timeout.error();

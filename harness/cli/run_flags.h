@@ -28,6 +28,9 @@ struct RunFlags {
   std::string call_timeout = "30s";
   std::string init_timeout = "30s";
   std::string http;                     // Streamable HTTP endpoint URL; empty: stdio
+  std::vector<std::string> headers;     // "Name: value", sent on every HTTP request
+  std::vector<long> attach;             // pids of a running server
+  std::vector<std::string> attach_names;  // patterns matched once at start
   std::string max_failed_calls;         // "20%": share of failed calls a bounded verdict tolerates
   std::string max_call_gap;             // "30s": longest stretch without a successful call
   bool json = false;

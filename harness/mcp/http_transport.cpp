@@ -134,6 +134,7 @@ void HttpTransport::post(httplib::Client& client, std::string body, nlohmann::js
   req.path = endpoint_.path;
   req.set_header("Content-Type", "application/json");
   req.set_header("Accept", "application/json, text/event-stream");
+  for (const auto& [name, value] : options_.headers) req.set_header(name, value);
   {
     std::lock_guard lock(mutex_);
     if (!session_id_.empty()) req.set_header("Mcp-Session-Id", session_id_);
@@ -232,6 +233,7 @@ Result<void> HttpTransport::end_session() {
   const auto [rs, rus] = sec_usec(kDeleteReadTimeout);
   client->set_read_timeout(rs, rus);
   httplib::Headers headers{{"Mcp-Session-Id", sid}};
+  for (const auto& [name, value] : options_.headers) headers.emplace(name, value);
   if (!version.empty()) headers.emplace("MCP-Protocol-Version", version);
   const auto res = client->Delete(endpoint_.path.c_str(), headers);
   if (!res) {

@@ -21,6 +21,8 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -37,6 +39,8 @@ struct HttpTransportOptions {
   std::size_t max_message_bytes = 256u << 20;           // longer responses/events are dropped
   std::chrono::milliseconds read_timeout{35000};         // per socket read; above the call timeout
   std::chrono::milliseconds connect_timeout{5000};
+  // Sent on every request, e.g. {"Authorization", "Bearer ..."} for a server that wants it.
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 class HttpTransport final : public Transport {

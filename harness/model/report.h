@@ -39,10 +39,15 @@ struct RunInfo {
   std::string scenario;                       // "snapshot-loop", or "--tool Snapshot"
   std::vector<std::string> server_command;    // argv as given
   std::vector<pid_t> server_pids;             // every pid seen in the tree
-  std::string transport = "stdio";             // "stdio" | "streamable-http"
+  std::string transport = "stdio";             // "stdio" | "streamable-http" | "none" (attached, sampled only)
+  bool attached = false;                      // --attach: mcpleak did not start the server and never signals it
   std::string server_url;                     // streamable-http: the endpoint driven
   std::string server_name;                    // from initialize's serverInfo
   std::string protocol_version;               // negotiated
+  // "2026-07-28" era (per-request _meta, server/discover, no handshake) or "initialize"
+  // (the handshake of 2024-11-05 ... 2025-11-25); empty when the server was not reached.
+  std::string protocol_era;
+  std::vector<std::string> http_header_names; // --header names sent (values are never recorded)
   double budget_bytes_per_min = 0;
   double warmup_s = 0;
   double min_duration_s = 0;

@@ -127,6 +127,9 @@ json to_json_value(const RunInfo& r) {
             {"server_url", r.server_url},
             {"server_name", r.server_name},
             {"protocol_version", r.protocol_version},
+            {"protocol_era", r.protocol_era},
+            {"attached", r.attached},
+            {"http_header_names", r.http_header_names},
             {"budget_bytes_per_min", r.budget_bytes_per_min},
             {"warmup_s", r.warmup_s},
             {"min_duration_s", r.min_duration_s},
@@ -229,6 +232,9 @@ Result<RunInfo> run_info_from_json(std::string_view text) {
   info.server_url = r.get<std::string>("server_url", "", false);
   info.server_name = r.get<std::string>("server_name", "", false);
   info.protocol_version = r.get<std::string>("protocol_version", "", false);
+  info.protocol_era = r.get<std::string>("protocol_era", "", false);
+  info.attached = r.get<bool>("attached", false, false);
+  info.http_header_names = r.get<std::vector<std::string>>("http_header_names", {}, false);
   info.budget_bytes_per_min = r.get<double>("budget_bytes_per_min", 0);
   info.warmup_s = r.get<double>("warmup_s", 0);
   info.min_duration_s = r.get<double>("min_duration_s", 0, false);

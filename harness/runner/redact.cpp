@@ -52,16 +52,44 @@ std::string redact_url_query(const std::string& arg) {
   return out;
 }
 
+// "X-Api-Key: abc" -> "X-Api-Key: ***".
+std::string mask_header_value(const std::string& header) {
+  const auto colon = header.find(':');
+  return colon == std::string::npos ? kMask : header.substr(0, colon + 1) + " " + kMask;
+}
+
+std::string mask_secrets(std::string arg, const std::vector<std::string>& secrets) {
+  for (const auto& secret : secrets) {
+    if (secret.size() < 3) continue;  // "1" or "" would mask unrelated text; such values are not secrets
+    for (auto at = arg.find(secret); at != std::string::npos; at = arg.find(secret, at + 3)) {
+      arg.replace(at, secret.size(), kMask);
+    }
+  }
+  return arg;
+}
+
 }  // namespace
 
-std::vector<std::string> redact_command(const std::vector<std::string>& argv) {
+std::vector<std::string> redact_command(const std::vector<std::string>& argv, const std::vector<std::string>& secrets) {
   std::vector<std::string> out;
   out.reserve(argv.size());
   bool mask_next = false;
-  for (const std::string& arg : argv) {
+  bool header_next = false;
+  for (const std::string& given : argv) {
+    const std::string arg = mask_secrets(given, secrets);
     if (mask_next) {
       out.emplace_back(kMask);
       mask_next = false;
+      continue;
+    }
+    if (header_next || arg.starts_with("--header=")) {
+      out.push_back(header_next ? mask_header_value(arg) : "--header=" + mask_header_value(arg.substr(9)));
+      header_next = false;
+      continue;
+    }
+    if (arg == "--header") {
+      out.push_back(arg);
+      header_next = true;
       continue;
     }
     const std::string upper_arg = upper(arg);

@@ -18,17 +18,15 @@
 #include "harness/attribution/checkpointer.h"
 #include "harness/attribution/hook_folder.h"
 #include "harness/mcp/client.h"
-#include "harness/mcp/http_transport.h"
 #include "harness/mcp/port_probe.h"
-#include "harness/mcp/stdio_transport.h"
-#include "harness/process/child_group.h"
-#include "harness/process/log_drain.h"
+#include "harness/process/attach_targets.h"
 #include "harness/process/stop_signal.h"
 #include "harness/runner/call_log.h"
 #include "harness/runner/diagnostics_counters.h"
 #include "harness/runner/redact.h"
 #include "harness/runner/region_sampler.h"
 #include "harness/runner/run_dir.h"
+#include "harness/runner/server_under_test.h"
 #include "harness/sampler/sampler.h"
 #include "probes/macos_tools.h"
 #include "probes/probe.h"
@@ -57,9 +55,6 @@ std::string metric_name() {
   return "RssAnon+VmSwap";
 #endif
 }
-
-// server.log keeps this much of the server's output; the rest is drained and discarded.
-constexpr std::uint64_t kServerLogCap = 256ull << 20;
 
 // The first line of server.log, to quote when the server fails early.
 std::string first_log_line(const std::string& path) {
@@ -92,9 +87,7 @@ class Run {
     if (regions_) ctx.regions = regions_->latest_regions();
     return ctx;
   }
-  Stop check(McpClient& client, ChildGroup& group);
-  std::unique_ptr<Transport> open_transport(ChildGroup& group, ChildPipes& pipes);
-  Result<void> wait_until_listening(ChildGroup& group);
+  Stop check(McpClient& client);
   void fail_start(std::string why, bool server_exited);
   void next_session(McpClient& client, Transport& transport);
   void maybe_diagnostics(McpClient& client);
@@ -104,12 +97,14 @@ class Run {
   void record_call(const std::string& tool, double sent_s, const CallOutcome& c, CallKind kind);
   Exercise exercise_so_far(double now_s) const;
   bool hung_after_timeout(McpClient& client, const std::string& tool, double sent_s);
-  Stop run_phase(std::size_t index, std::optional<double> planned_s, McpClient& client, Transport& transport,
-                 ChildGroup& group);
+  Stop run_phase(std::size_t index, std::optional<double> planned_s, McpClient& client, Transport& transport);
   void fail(std::string why) {
     if (!info_.server_failure) info_.server_failure = std::move(why);
   }
-  Result<Report> finish(std::optional<ChildGroup>& group);
+  Result<void> prepare();
+  void watch_only();
+  Result<Report> drive(Transport& transport);
+  Result<Report> finish();
 
   const RunOptions& o_;
   ProgressPrinter progress_;
@@ -133,13 +128,12 @@ class Run {
   std::optional<Verdict> last_look_;
   std::set<std::string> offered_tools_;
   bool session_warning_ = false;
-  // Over HTTP: the server's stdin, held open, and its output drained to server.log.
-  UniqueFd http_stdin_;
-  std::unique_ptr<LogDrain> http_stdout_, http_stderr_;
-  StdioTransport* stdio_ = nullptr;  // the transport, when it is stdio (owned by execute)
   // An attribution run's hooks (declared before the group they outlive in execute()).
   std::optional<HookFolder> hooks_;
   std::unique_ptr<Checkpointer> checkpointer_;
+  // The server (declared after the hooks it must not outlive); execute() creates it.
+  std::unique_ptr<ServerUnderTest> server_;
+  std::vector<pid_t> attached_;  // --attach/--attach-name, resolved once in prepare()
 };
 
 void Run::record_call(const std::string& tool, double sent_s, const CallOutcome& c, CallKind kind) {
@@ -192,23 +186,23 @@ bool Run::hung_after_timeout(McpClient& client, const std::string& tool, double 
   return true;
 }
 
-Run::Stop Run::check(McpClient& client, ChildGroup& group) {
+Run::Stop Run::check(McpClient& client) {
   if (stop_requested()) {
     info_.interrupted = true;
     info_.warnings.push_back(std::string("interrupted by signal ") + std::to_string(stop_signal_number()) +
                              "; verdict from the samples taken so far");
     return Stop::interrupted;
   }
-  if (auto status = group.poll()) {
-    fail("server exited during the run (" + status->describe() + ")");
+  if (auto why = server_->gone()) {
+    fail("server exited during the run (" + *why + ")");
     return Stop::server_failed;
   }
   if (client.closed()) {
     // A dying process closes its stdout a moment before it can be reaped: give it a
     // second so the report says how it died rather than only that the pipe closed.
     for (int i = 0; i < 100; ++i) {
-      if (auto status = group.poll()) {
-        fail("server exited during the run (" + status->describe() + ")");
+      if (auto why = server_->gone()) {
+        fail("server exited during the run (" + *why + ")");
         return Stop::server_failed;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -218,7 +212,8 @@ Run::Stop Run::check(McpClient& client, ChildGroup& group) {
     return Stop::server_failed;
   }
   if (sampler_->root_gone()) {
-    fail("server process disappeared during the run");
+    fail(server_->attached() ? "attached process " + std::to_string(sampler_->gone_root()) + " exited during the run"
+                             : std::string("server process disappeared during the run"));
     return Stop::server_failed;
   }
   if (consecutive_timeouts_ >= o_.hung_after_timeouts) {
@@ -237,60 +232,9 @@ void Run::fail_start(std::string why, bool server_exited) {
     info_.interrupted = true;
     return;
   }
-  if (server_exited) {
-    constexpr auto kLastWords = std::chrono::seconds(1);
-    if (stdio_) stdio_->wait_for_stderr_eof(kLastWords);
-    if (http_stdout_) http_stdout_->wait_for_eof(kLastWords);
-    if (http_stderr_) http_stderr_->wait_for_eof(kLastWords);
-  }
+  if (server_exited) server_->wait_for_last_words();
   if (auto line = first_log_line(path("server.log")); !line.empty()) why += "; server.log: " + line;
   fail(std::move(why));
-}
-
-// stdio: the server's stdin/stdout are the protocol, stderr goes to server.log.
-// HTTP: both output streams go to server.log and stdin stays open (some servers exit when
-// it closes); the transport exists once the port accepts connections. Null when the
-// server never got there (the failure is recorded).
-std::unique_ptr<Transport> Run::open_transport(ChildGroup& group, ChildPipes& pipes) {
-  if (!o_.http) {
-    StdioTransportOptions options;
-    options.server_log_path = path("server.log");
-    options.max_log_bytes = kServerLogCap;
-    auto stdio = std::make_unique<StdioTransport>(std::move(pipes), options);
-    stdio_ = stdio.get();
-    return stdio;
-  }
-  http_stdin_ = std::move(pipes.stdin_write);
-  http_stdout_ = std::make_unique<LogDrain>(std::move(pipes.stdout_read), path("server.log"), kServerLogCap);
-  http_stderr_ = std::make_unique<LogDrain>(std::move(pipes.stderr_read), path("server.log"), kServerLogCap);
-  if (auto listening = wait_until_listening(group); !listening) {
-    fail_start("would not listen: " + listening.error().message, listening.error().code == Errc::server_exited);
-    return nullptr;
-  }
-  HttpTransportOptions options;
-  options.read_timeout = o_.call_timeout + std::chrono::seconds(5);  // McpClient's timeout comes first
-  return std::make_unique<HttpTransport>(*o_.http, options);
-}
-
-// Over HTTP the server is ready when its port accepts connections; until then it may be
-// compiling, importing, or failing.
-Result<void> Run::wait_until_listening(ChildGroup& group) {
-  const auto deadline = Clock::now() + o_.init_timeout;
-  for (;;) {
-    if (port_accepts(*o_.http, std::chrono::milliseconds(200))) return {};
-    if (auto status = group.poll()) {
-      return Error(Errc::server_exited, "exited before listening on " + o_.http->url() + " (" +
-                                            status->describe() + ")");
-    }
-    if (stop_requested()) return Error(Errc::io, "interrupted while waiting for the server to listen");
-    if (Clock::now() >= deadline) {
-      return Error(Errc::timeout,
-                   "nothing listened on " + o_.http->url() + " within " +
-                       std::to_string(o_.init_timeout.count() / 1000) +
-                       " s (does SERVER_CMD serve Streamable HTTP on that port? --init-timeout waits longer)");
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
 }
 
 // Closes the session (DELETE) and opens the next one (initialize), as a client that
@@ -394,7 +338,7 @@ void Run::report_progress() {
 }
 
 Run::Stop Run::run_phase(std::size_t index, std::optional<double> planned_s, McpClient& client,
-                         Transport& transport, ChildGroup& group) {
+                         Transport& transport) {
   const Phase& phase = o_.scenario.phases[index];
   const double phase_start = now_s();
   {
@@ -423,7 +367,7 @@ Run::Stop Run::run_phase(std::size_t index, std::optional<double> planned_s, Mcp
     return planned_s && elapsed >= *planned_s;
   };
   while (!phase_over()) {
-    if ((stop = check(client, group)) != Stop::none) break;
+    if ((stop = check(client)) != Stop::none) break;
     maybe_diagnostics(client);
     maybe_look();
     report_progress();
@@ -484,8 +428,8 @@ void Run::capture_stacks() {
   }
 }
 
-Result<Report> Run::finish(std::optional<ChildGroup>& group) {
-  if (o_.capture_stacks && group) capture_stacks();
+Result<Report> Run::finish() {
+  if (o_.capture_stacks && server_ && !server_->gone()) capture_stacks();
   if (checkpointer_) {
     for (const auto& note : checkpointer_->notes()) info_.warnings.push_back("attribution: " + note);
   }
@@ -502,27 +446,31 @@ Result<Report> Run::finish(std::optional<ChildGroup>& group) {
                                " ticks (machine busy); analysis uses real timestamps");
     }
   }
-  if (group) {
-    group->terminate(std::chrono::seconds(2));
-    group.reset();
-  }
+  if (server_) server_->stop(std::chrono::seconds(2));
   info_.elapsed_s = now_s();
   progress_.finish();
   if (auto w = write_run_info(o_.out_dir, info_); !w) return w.error();
   return analyse_and_write_reports(o_.out_dir);
 }
 
-Result<Report> Run::execute() {
+// Checks what can be checked before anything starts, creates the run folder and writes
+// a first run.json, so that even a run killed at once leaves a readable folder.
+Result<void> Run::prepare() {
   if (o_.scenario.uses_sessions() && !o_.http) {
     return Error(Errc::usage, "scenario " + o_.scenario.name +
                                   " opens and closes sessions (calls_per_session): sessions exist only over "
                                   "Streamable HTTP; run it with --http URL");
   }
-  // Checked before the server starts: otherwise we would measure the wrong server.
-  if (o_.http && port_accepts(*o_.http, std::chrono::milliseconds(500))) {
+  const bool attach = !o_.attach_pids.empty() || !o_.attach_names.empty();
+  if (attach) {
+    auto roots = resolve_attach_targets(o_.attach_pids, o_.attach_names);
+    if (!roots) return roots.error();
+    attached_ = std::move(*roots);
+  } else if (o_.http && port_accepts(*o_.http, std::chrono::milliseconds(500))) {
+    // Checked before the server starts: otherwise we would measure the wrong server.
     return Error(Errc::usage, "something already listens on " + o_.http->origin() +
-                                  " before the server was started: stop it, or pick a free port for both "
-                                  "--http and the server");
+                                  " before the server was started: stop it, pick a free port for both "
+                                  "--http and the server, or --attach to the server that listens there");
   }
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -535,9 +483,15 @@ Result<Report> Run::execute() {
   info_.scenario = o_.scenario.name;
   if (o_.http) {
     info_.transport = "streamable-http";
-    info_.server_url = redact_command({o_.http->url()}).front();
+    info_.server_url = redact_command({o_.http->url()}, o_.secrets).front();
   }
-  info_.server_command = redact_command(o_.server_command);
+  info_.server_command = redact_command(o_.server_command, o_.secrets);
+  for (const auto& header : o_.http_headers) info_.http_header_names.push_back(header.first);
+  info_.attached = attach;
+  if (attach && !o_.http) {
+    info_.transport = "none";
+    info_.scenario = "watch";  // only sampled: whatever drives the server is not mcpleak
+  }
   info_.budget_bytes_per_min = o_.budget_bytes_per_min;
   info_.warmup_s = o_.warmup_s;
   info_.min_duration_s = o_.min_duration_s;
@@ -546,39 +500,48 @@ Result<Report> Run::execute() {
   info_.metric = metric_name();
   info_.max_failed_fraction = o_.max_failed_fraction;
   info_.max_call_gap_s = o_.max_call_gap_s;
-  info_.invocation = redact_command(o_.invocation);
-  std::map<std::string, std::string> hook_env;
+  info_.invocation = redact_command(o_.invocation, o_.secrets);
   if (o_.attribution) {
+    if (attach) return Error(Errc::usage, "--attribute instruments a server mcpleak starts; it cannot reach an attached one");
     auto folder = HookFolder::create(o_.attribution->mode);
     if (!folder) return folder.error();
     hooks_.emplace(std::move(*folder));
-    hook_env = hooks_->environment();
     checkpointer_ = std::make_unique<Checkpointer>(*hooks_, *o_.attribution, path("checkpoints.jsonl"),
                                                    [] { return stop_requested(); });
     info_.instrumented = attribute_mode_name(o_.attribution->mode);
     info_.attribute_every_calls = o_.attribution->every_calls;
     info_.attribute_checkpoints = o_.attribution->checkpoints;
   }
-  // Written first so that even a run killed at once leaves a readable folder.
-  if (auto w = write_run_info(o_.out_dir, info_); !w) return Error(w.error().code == Errc::io ? Errc::usage : w.error().code, w.error().message);
-
-  std::optional<ChildGroup> group;
-  ChildPipes pipes;
-  start_ = Clock::now();
-  auto spawned = ChildGroup::spawn(o_.server_command, pipes, hook_env);
-  if (!spawned) {
-    fail("would not start: " + spawned.error().describe());
-    return finish(group);
+  if (auto w = write_run_info(o_.out_dir, info_); !w) {
+    return Error(w.error().code == Errc::io ? Errc::usage : w.error().code, w.error().message);
   }
-  group.emplace(std::move(*spawned));
-  sampler_ = std::make_unique<Sampler>(*probe_, group->leader(), start_,
-                                       SamplerOptions{o_.sample_period, path("samples.jsonl")},
-                                       [this] { return context(); });
-  if (auto started = sampler_->start(); !started) return Error(Errc::usage, started.error().describe());
+  return {};
+}
 
-  auto transport = open_transport(*group, pipes);
-  if (!transport) return finish(group);
-  McpClient client(*transport, [] { return stop_requested(); });
+Result<Report> Run::execute() {
+  if (auto prepared = prepare(); !prepared) return prepared.error();
+  ServerLaunch launch;
+  launch.command = o_.server_command;
+  launch.attach = attached_;
+  launch.env = o_.server_env;
+  if (hooks_) {
+    for (const auto& [k, v] : hooks_->environment()) launch.env[k] = v;
+  }
+  launch.http = o_.http;
+  launch.http_headers = o_.http_headers;
+  launch.log_path = path("server.log");
+  launch.init_timeout = o_.init_timeout;
+  launch.call_timeout = o_.call_timeout;
+  server_ = std::make_unique<ServerUnderTest>(std::move(launch));
+  start_ = Clock::now();
+  if (auto started = server_->start(); !started) {
+    fail("would not start: " + started.error().describe());
+    return finish();
+  }
+  SamplerOptions sampling{o_.sample_period, path("samples.jsonl")};
+  sampling.owns_tree = !server_->attached();
+  sampler_ = std::make_unique<Sampler>(*probe_, server_->roots(), start_, sampling, [this] { return context(); });
+  if (auto started = sampler_->start(); !started) return Error(Errc::usage, started.error().describe());
   if (RegionSampler::available()) {
     // vmmap/footprint read the tree's largest process: the real server is often a child
     // (uv -> python), not the leader.
@@ -590,19 +553,57 @@ Result<Report> Run::execute() {
         std::chrono::seconds(30));
     regions_->start();
   }
+  auto transport = server_->open_transport([] { return stop_requested(); });
+  if (!transport) {
+    fail_start("would not listen: " + transport.error().message, transport.error().code == Errc::server_exited);
+    return finish();
+  }
+  if (!*transport) {
+    watch_only();
+    return finish();
+  }
+  return drive(**transport);
+}
 
+// An attached server without a transport: sampled for the whole duration while whatever
+// really drives it (a client mcpleak does not see) goes on. Growth is judged over time.
+void Run::watch_only() {
+  info_.phases.push_back({"watch", true, now_s(), now_s(), 0});
+  phase_name_ = "watch";
+  while (now_s() < o_.duration_s) {
+    if (stop_requested()) {
+      info_.interrupted = true;
+      info_.warnings.push_back(std::string("interrupted by signal ") + std::to_string(stop_signal_number()) +
+                               "; verdict from the samples taken so far");
+      break;
+    }
+    if (auto why = server_->gone()) {
+      fail("attached server exited during the run (" + *why + ")");
+      break;
+    }
+    maybe_look();
+    report_progress();
+    if (decided_) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  info_.phases.back().end_s = now_s();
+}
+
+// initialize, tools/list, the scenario's phases, then the client's own counters.
+Result<Report> Run::drive(Transport& transport) {
+  McpClient client(transport, [] { return stop_requested(); });
   auto hello = client.initialize(o_.init_timeout);
   if (!hello) {
     std::string why = "would not initialize: " + hello.error().message;
-    const auto status = group->poll();
-    if (status) why += " (server " + status->describe() + ")";
+    const auto gone = server_->gone();
+    if (gone) why += " (server " + *gone + ")";
     const auto junk = client.counters();
     if (junk.non_json_lines > 0) {
       why += "; " + std::to_string(junk.non_json_lines) + " non-JSON lines on stdout, first: '" +
              junk.junk_examples.front() + "'";
     }
-    fail_start(std::move(why), status.has_value());
-    return finish(group);
+    fail_start(std::move(why), gone.has_value());
+    return finish();
   }
   info_.server_name = hello->name + (hello->version.empty() ? "" : " " + hello->version);
   info_.protocol_version = hello->protocol_version;
@@ -620,7 +621,7 @@ Result<Report> Run::execute() {
     if (!missing.empty()) {
       std::string offered;
       for (const auto& t : offered_tools_) offered += (offered.empty() ? "" : ", ") + t;
-      (void)finish(group);
+      (void)finish();
       return Error(Errc::usage, "server offers no tool " + missing + " (it offers: " +
                                     (offered.empty() ? "none" : offered) + ")")
           .with("scenario " + o_.scenario.name);
@@ -629,9 +630,9 @@ Result<Report> Run::execute() {
       info_.warnings.push_back("diagnostics tool " + o_.scenario.diagnostics->tool +
                                " not offered by the server; counters not sampled");
     }
-  } else if (client.closed() || group->poll()) {
+  } else if (client.closed() || server_->gone()) {
     fail("server exited after initialize: " + tools.error().message);
-    return finish(group);
+    return finish();
   } else {
     info_.warnings.push_back("tools/list failed (" + tools.error().message + "); tools not checked");
     for (const auto& phase : o_.scenario.phases)
@@ -640,11 +641,11 @@ Result<Report> Run::execute() {
 
   const auto lengths = plan_phase_lengths(o_.scenario, o_.duration_s);
   for (std::size_t i = 0; i < o_.scenario.phases.size(); ++i) {
-    const Stop stop = run_phase(i, lengths[i], client, *transport, *group);
+    const Stop stop = run_phase(i, lengths[i], client, transport);
     if (stop == Stop::interrupted || stop == Stop::server_failed) break;
   }
   // A client that is done says so: the server may free the session now.
-  if (transport->supports_sessions() && !info_.server_failure) (void)transport->end_session();
+  if (transport.supports_sessions() && !info_.server_failure) (void)transport.end_session();
   const auto counters = client.counters();
   info_.non_json_lines = counters.non_json_lines;
   if (counters.non_json_lines > 0) {
@@ -656,12 +657,12 @@ Result<Report> Run::execute() {
     info_.warnings.push_back(std::to_string(counters.unmatched_responses) +
                              " responses matched no pending request (late, duplicate or wrong id)");
   }
-  if (transport->oversized_lines() > 0) {
-    info_.warnings.push_back(std::to_string(transport->oversized_lines()) +
+  if (transport.oversized_lines() > 0) {
+    info_.warnings.push_back(std::to_string(transport.oversized_lines()) +
                              (o_.http ? " HTTP responses or events longer than the cap were dropped"
                                       : " stdout lines longer than the line cap were dropped"));
   }
-  return finish(group);
+  return finish();
 }
 
 }  // namespace

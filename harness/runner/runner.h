@@ -4,9 +4,13 @@
 // run_dir.h turns into reports. Every exit path leaves the folder complete.
 #pragma once
 
+#include <sys/types.h>
+
 #include <chrono>
+#include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "harness/attribution/attribute_mode.h"
@@ -22,6 +26,15 @@ struct RunOptions {
   Scenario scenario;
   std::vector<std::string> server_command;
   std::optional<HttpEndpoint> http;             // --http: drive it over Streamable HTTP here
+  std::vector<std::pair<std::string, std::string>> http_headers;  // --header, on every HTTP request
+  std::map<std::string, std::string> server_env;  // set in the spawned server's environment
+  // Values that must never reach a report (a config's env and header values, --header
+  // values): masked wherever they occur in the recorded command lines and URL.
+  std::vector<std::string> secrets;
+  // --attach PID / --attach-name PATTERN: sample these running processes (and drive them
+  // over --http, if given) instead of starting server_command; never signalled.
+  std::vector<pid_t> attach_pids;
+  std::vector<std::string> attach_names;
   std::string out_dir;
   double duration_s = 600;
   double min_duration_s = 30;

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -10,10 +11,10 @@
 
 namespace mcpleak {
 
-Sampler::Sampler(Probe& probe, pid_t root, Clock::time_point run_start, SamplerOptions options,
+Sampler::Sampler(Probe& probe, std::vector<pid_t> roots, Clock::time_point run_start, SamplerOptions options,
                  std::function<SampleContext()> context)
     : probe_(probe),
-      root_(root),
+      roots_(std::move(roots)),
       run_start_(run_start),
       options_(std::move(options)),
       context_(std::move(context)) {}
@@ -24,7 +25,7 @@ Sampler::~Sampler() {
 }
 
 Result<void> Sampler::start() {
-  root_pgid_ = ::getpgid(root_);
+  if (options_.owns_tree && !roots_.empty()) root_pgid_ = ::getpgid(roots_.front());
   out_ = std::fopen(options_.samples_path.c_str(), "a");
   if (!out_) {
     return Error(Errc::io, std::string("cannot open for writing: ") + std::strerror(errno))
@@ -69,12 +70,26 @@ void Sampler::loop() {
 }
 
 void Sampler::take_sample() {
-  auto tree = sample_tree(probe_, root_);
-  const auto taken = Clock::now();
-  if (!tree) {
-    root_gone_.store(true);
-    return;
+  TreeSample merged;
+  for (pid_t root : roots_) {
+    auto tree = sample_tree(probe_, root);
+    if (!tree) {
+      gone_root_.store(root);
+      root_gone_.store(true);
+      return;
+    }
+    for (auto& p : tree->pids) {
+      // Attached roots may overlap (a process and its own child were both given).
+      if (roots_.size() > 1 && std::any_of(merged.pids.begin(), merged.pids.end(),
+                                           [&](const PidSample& q) { return q.pid == p.pid; })) {
+        continue;
+      }
+      merged.footprint_bytes += p.footprint_bytes;
+      merged.rss_bytes += p.rss_bytes;
+      merged.pids.push_back(std::move(p));
+    }
   }
+  const auto taken = Clock::now();
   Sample s;
   s.t_s = std::chrono::duration<double>(taken - run_start_).count();
   const SampleContext ctx = context_ ? context_() : SampleContext{};
@@ -83,7 +98,7 @@ void Sampler::take_sample() {
   s.phase = ctx.phase;
   s.diagnostics = ctx.diagnostics;
   s.regions = ctx.regions;
-  s.tree = std::move(*tree);
+  s.tree = std::move(merged);
   watch_escaped(s.tree.pids);
   const std::string line = to_json_value(s).dump() + "\n";
 

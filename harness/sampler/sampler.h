@@ -38,6 +38,9 @@ struct SampleContext {
 struct SamplerOptions {
   std::chrono::milliseconds period{250};   // 4 Hz
   std::string samples_path;                // samples.jsonl; appended and flushed per sample
+  // A spawned server's processes that leave its group are handed to the process
+  // guardian; an attached server's never are (mcpleak does not own them).
+  bool owns_tree = true;
 };
 
 class Sampler {
@@ -46,8 +49,10 @@ class Sampler {
   static constexpr std::size_t kInMemorySamples = 2048;
 
   using Clock = std::chrono::steady_clock;
-  // `run_start` is t = 0 of the run's timeline; `context` is called once per tick.
-  Sampler(Probe& probe, pid_t root, Clock::time_point run_start, SamplerOptions options,
+  // `roots` are sampled with their descendants and summed (a pid in two trees counts
+  // once): one spawned leader, or the processes of `--attach`. `run_start` is t = 0 of
+  // the run's timeline; `context` is called once per tick.
+  Sampler(Probe& probe, std::vector<pid_t> roots, Clock::time_point run_start, SamplerOptions options,
           std::function<SampleContext()> context);
   ~Sampler();
   Sampler(const Sampler&) = delete;
@@ -65,8 +70,9 @@ class Sampler {
   std::size_t count() const;
   std::uint64_t missed_ticks() const { return missed_ticks_.load(); }
   std::vector<pid_t> pids_seen() const;
-  // Set once the root pid could no longer be sampled (it exited).
+  // Set once a root pid could no longer be sampled (it exited), and which one.
   bool root_gone() const { return root_gone_.load(); }
+  pid_t gone_root() const { return gone_root_.load(); }
   std::optional<Error> write_error() const;
   // The latest sample (light), if any.
   std::optional<Sample> latest() const;
@@ -79,8 +85,8 @@ class Sampler {
   void watch_escaped(const std::vector<PidSample>& pids);
 
   Probe& probe_;
-  pid_t root_;
-  pid_t root_pgid_ = -1;  // the server's process group, read in start()
+  std::vector<pid_t> roots_;
+  pid_t root_pgid_ = -1;  // the spawned server's process group, read in start()
   Clock::time_point run_start_;
   SamplerOptions options_;
   std::function<SampleContext()> context_;
@@ -96,6 +102,7 @@ class Sampler {
   std::pair<pid_t, std::uint64_t> largest_{0, 0};
   std::optional<Error> write_error_;
   std::atomic<bool> root_gone_{false};
+  std::atomic<pid_t> gone_root_{0};
   std::atomic<std::uint64_t> missed_ticks_{0};
 };
 

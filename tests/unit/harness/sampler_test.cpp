@@ -1,5 +1,7 @@
 // harness/sampler: the sampler thread on this test's own process, with the platform
 // probe, writing samples.jsonl to a temporary directory.
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -53,7 +55,7 @@ TEST_CASE("sampler writes one parseable line per sample, in time order", "[sampl
   const auto samples_path = dir.path / "samples.jsonl";
   auto probe = mcpleak::make_footprint_probe();
   std::atomic<std::uint64_t> ticks{0};
-  Sampler sampler(*probe, ::getpid(), Sampler::Clock::now(),
+  Sampler sampler(*probe, {::getpid()}, Sampler::Clock::now(),
                   SamplerOptions{20ms, samples_path.string()}, [&] {
                     SampleContext c;
                     c.calls = ticks++;  // one more per sample: shows the context is read per tick
@@ -99,7 +101,7 @@ TEST_CASE("sampler writes one parseable line per sample, in time order", "[sampl
 TEST_CASE("sampler start() fails with Errc::io naming an unwritable path", "[sampler]") {
   auto probe = mcpleak::make_footprint_probe();
   const std::string path = "/nonexistent-mcpleak-dir/samples.jsonl";
-  Sampler sampler(*probe, ::getpid(), Sampler::Clock::now(), SamplerOptions{20ms, path}, nullptr);
+  Sampler sampler(*probe, {::getpid()}, Sampler::Clock::now(), SamplerOptions{20ms, path}, nullptr);
   auto started = sampler.start();
   REQUIRE_FALSE(started);
   CHECK(started.error().code == mcpleak::Errc::io);
@@ -137,4 +139,37 @@ TEST_CASE("thinned series: below the cap nothing is dropped", "[sampler][thinned
   }
   CHECK(series.kept().size() == 63);
   CHECK(series.stride() == 1);
+}
+
+// Attached runs sample several roots: their trees are summed, a pid in two of them once,
+// and the first root that exits is named.
+TEST_CASE("sampler sums several roots once each and names the root that exited", "[sampler]") {
+  TempDir dir;
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    ::pause();
+    ::_exit(0);
+  }
+  auto probe = mcpleak::make_footprint_probe();
+  // The child is both a root of its own and a descendant of this process.
+  Sampler sampler(*probe, {::getpid(), child}, Sampler::Clock::now(),
+                  SamplerOptions{20ms, (dir.path / "samples.jsonl").string(), false}, nullptr);
+  REQUIRE(sampler.start());
+  for (int i = 0; i < 1000 && sampler.count() < 2; ++i) std::this_thread::sleep_for(10ms);
+  REQUIRE(sampler.count() >= 2);
+  const auto first = mcpleak::sample_from_json(read_lines(dir.path / "samples.jsonl").front());
+  REQUIRE(first);
+  const auto& pids = first->tree.pids;
+  CHECK(std::count_if(pids.begin(), pids.end(), [&](const auto& p) { return p.pid == child; }) == 1);
+  std::uint64_t sum = 0;
+  for (const auto& p : pids) sum += p.footprint_bytes;
+  CHECK(first->tree.footprint_bytes == sum);
+
+  ::kill(child, SIGKILL);
+  ::waitpid(child, nullptr, 0);
+  for (int i = 0; i < 1000 && !sampler.root_gone(); ++i) std::this_thread::sleep_for(10ms);
+  CHECK(sampler.root_gone());
+  CHECK(sampler.gone_root() == child);
+  sampler.stop();
 }

@@ -1,0 +1,26 @@
+// Every process on the machine, as `--attach-name` needs them: pid, parent, short name
+// and command line. Read once at the start of a run, never per tick.
+// (process_list_linux.cpp / process_list_macos.cpp)
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "harness/result.h"
+
+namespace mcpleak {
+
+struct ProcessEntry {
+  pid_t pid = 0;
+  pid_t ppid = 0;
+  std::string name;       // Linux comm, macOS p_comm: the executable's short name
+  std::string command;    // argv joined by spaces; empty when unreadable (another user's)
+};
+
+// Processes that vanish while the list is read are left out. Errc::io only when the
+// list itself cannot be read.
+Result<std::vector<ProcessEntry>> list_all_processes();
+
+}  // namespace mcpleak
