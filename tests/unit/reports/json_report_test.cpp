@@ -19,6 +19,7 @@ Report full_report() {
   r.run.transport = "stdio";
   r.run.server_name = "demo";
   r.run.protocol_version = "2025-06-18";
+  r.run.protocol_era = "initialize";
   r.run.budget_bytes_per_min = 1048576;
   r.run.warmup_s = 5;
   r.run.min_duration_s = 30;
@@ -157,8 +158,11 @@ TEST_CASE("report.json holds every Report field under its documented name", "[re
         {"name", "demo"},
         {"transport", "stdio"},
         {"url", nullptr},
+        {"attached", false},
+        {"http_header_names", nlohmann::json::array()},
         {"failure", nullptr}}},
       {"protocol_version", "2025-06-18"},
+      {"protocol_era", "initialize"},
       {"non_json_lines", 2},
       {"phases",
        {{{"name", "loop"}, {"idle", false}, {"start_s", 0.0}, {"end_s", 60.0}, {"call_interval_s", 0.2}},

@@ -28,6 +28,7 @@ RunFixture make_run(double leak_mib_per_min) {
   run.transport = "stdio";
   run.server_name = "macos-mcp";
   run.protocol_version = "2025-06-18";
+  run.protocol_era = "initialize";
   run.budget_bytes_per_min = 1 * kMiB;
   run.warmup_s = 30;
   run.min_duration_s = 120;
