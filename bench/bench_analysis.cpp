@@ -23,8 +23,8 @@ std::vector<Sample> series(std::size_t n, RunInfo& run) {
   run.budget_bytes_per_min = kMiB;
   run.warmup_s = 5;
   run.min_duration_s = 30;
-  run.phases = {PhaseInfo{"loop", false, 0, total_s * 0.8},
-                PhaseInfo{"idle", true, total_s * 0.8, total_s}};
+  run.phases = {PhaseInfo{"loop", false, 0, total_s * 0.8, 0, ""},
+                PhaseInfo{"idle", true, total_s * 0.8, total_s, 0, ""}};
   std::vector<Sample> out;
   double ar = 0;
   double calls = 0;

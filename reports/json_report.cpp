@@ -32,6 +32,18 @@ json phases_json(const std::vector<PhaseInfo>& phases) {
                    {"start_s", p.start_s},
                    {"end_s", p.end_s},
                    {"call_interval_s", p.call_interval_s}});
+    if (!p.session_close.empty()) out.back()["session_close"] = p.session_close;
+  }
+  return out;
+}
+
+json sessions_by_phase_json(const std::vector<PhaseSessionGrowth>& rows) {
+  json out = json::array();
+  for (const auto& g : rows) {
+    out.push_back({{"phase", g.phase},
+                   {"close", g.close},
+                   {"sessions", g.sessions},
+                   {"bytes_per_session", g.bytes_per_session ? json(*g.bytes_per_session) : json(nullptr)}});
   }
   return out;
 }
@@ -228,6 +240,7 @@ void write_json(const Report& r, std::ostream& out) {
       {"protocol_era", run.protocol_era.empty() ? json(nullptr) : json(run.protocol_era)},
       {"non_json_lines", run.non_json_lines},
       {"phases", phases_json(run.phases)},
+      {"sessions_by_phase", sessions_by_phase_json(r.sessions_by_phase)},
       {"diagnostics",
        {{"per_min", json(r.diagnostics_per_min)}, {"end", json(r.diagnostics_end)}}},
       {"regions", {{"growth_bytes", json(r.region_growth_bytes)}}},

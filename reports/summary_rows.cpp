@@ -74,6 +74,11 @@ std::vector<SummaryRow> summary_rows(const Report& r) {
   if (r.growth.bytes_per_session) {
     rows.push_back({"growth per session", format_signed_bytes(*r.growth.bytes_per_session)});
   }
+  for (const auto& g : r.sessions_by_phase) {
+    if (!g.bytes_per_session || r.sessions_by_phase.size() < 2) continue;
+    rows.push_back({"growth per session, " + g.close + " (" + g.phase + ")",
+                    format_signed_bytes(*g.bytes_per_session) + " over " + std::to_string(g.sessions) + " sessions"});
+  }
   if (!r.growth.driver.empty()) rows.push_back({"growth driven by", r.growth.driver});
   if (r.retained_bytes) rows.push_back({"retained after idle", format_bytes(*r.retained_bytes)});
   rows.push_back({"calls ok / failed",

@@ -1,5 +1,7 @@
 #include "harness/analysis/analysis.h"
 
+#include "harness/analysis/session_growth.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -159,6 +161,7 @@ Report analyse(std::span<const Sample> samples, std::span<const CallRecord> call
     r.growth.driver = a.driver;
     r.growth.bytes_per_call = a.bytes_per_call;
     r.growth.bytes_per_session = a.bytes_per_session;
+    r.sessions_by_phase = session_growth_by_phase(samples, run);
     r.idle.bytes_per_min = a.idle_bytes_per_min;
     r.retained_bytes = a.retained_bytes;
     for (auto& w : a.warnings) r.warnings.push_back(std::move(w));

@@ -122,20 +122,40 @@ Command add_ab_command(CLI::App& app) {
   sub->footer(
       "Both servers run concurrently, so machine noise (CPU contention, memory pressure) hits\n"
       "both alike. Example:\n"
-      "  mcpleak ab --base 'uvx macos-mcp==1.0' --candidate 'uvx macos-mcp==1.1' --duration 10m");
+      "  mcpleak ab --base 'uvx macos-mcp==1.0' --candidate 'uvx macos-mcp==1.1' --duration 10m\n"
+      "  mcpleak ab --http http://127.0.0.1:8931/mcp --base-attach 4312 \\\n"
+      "             --candidate-http http://127.0.0.1:8932/mcp --candidate-attach 4377\n"
+      "--protocol applies to both sides.");
   auto flags = std::make_shared<RunFlags>();
   auto base_cmd = std::make_shared<std::string>();
   auto cand_cmd = std::make_shared<std::string>();
-  sub->add_option("--base", *base_cmd, "base server command line (quoted)")->required();
-  sub->add_option("--candidate", *cand_cmd, "candidate server command line (quoted)")->required();
+  auto base_attach = std::make_shared<std::vector<long>>();
+  auto cand_attach = std::make_shared<std::vector<long>>();
+  sub->add_option("--base", *base_cmd, "base server command line (quoted)");
+  sub->add_option("--candidate", *cand_cmd, "candidate server command line (quoted)");
+  sub->add_option("--base-attach", *base_attach,
+                  "instead of --base: pid of a running base server (repeatable; with --http, driven there)");
+  sub->add_option("--candidate-attach", *cand_attach,
+                  "instead of --candidate: pid of a running candidate server (repeatable; with --candidate-http)");
   auto cand_http = std::make_shared<std::string>();
   sub->add_option("--candidate-http", *cand_http,
                   "with --http (the base's URL): the candidate's URL, on its own port");
   add_run_flags(*sub, *flags);
-  return {sub, [flags, base_cmd, cand_cmd, cand_http](const std::vector<std::string>&) {
+  return {sub, [flags, base_cmd, cand_cmd, cand_http, base_attach, cand_attach](const std::vector<std::string>&) {
             const std::string root = flags->out.empty() ? default_out_dir() : flags->out;
-            auto make = [&](const std::string& cmd, const char* label) -> Result<RunOptions> {
-              auto o = build_run_options(*flags, split_command(cmd));
+            auto make = [&](const std::string& cmd, const std::vector<long>& attach,
+                            const char* label) -> Result<RunOptions> {
+              const std::string side = label;
+              if (cmd.empty() == attach.empty()) {
+                return Error(Errc::usage, "give --" + side + " COMMAND or --" + side + "-attach PID, one of them");
+              }
+              if (!flags->attach.empty() || !flags->attach_names.empty() || !flags->from_config.empty()) {
+                return Error(Errc::usage, "ab takes --base/--candidate or --base-attach/--candidate-attach, "
+                                          "not --attach, --attach-name or --from-config");
+              }
+              RunFlags side_flags = *flags;
+              side_flags.attach = attach;
+              auto o = build_run_options(side_flags, cmd.empty() ? std::vector<std::string>{} : split_command(cmd));
               if (!o) return Error(o.error()).with(std::string("--") + label);
               if (std::string(label) == "candidate" && (!flags->http.empty() || !cand_http->empty())) {
                 if (flags->http.empty() || cand_http->empty()) {
@@ -154,9 +174,9 @@ Command add_ab_command(CLI::App& app) {
               o->label = label;
               return o;
             };
-            auto base_opts = make(*base_cmd, "base");
+            auto base_opts = make(*base_cmd, *base_attach, "base");
             if (!base_opts) return report_error(base_opts.error());
-            auto cand_opts = make(*cand_cmd, "candidate");
+            auto cand_opts = make(*cand_cmd, *cand_attach, "candidate");
             if (!cand_opts) return report_error(cand_opts.error());
             auto attribution = build_attribution_options(*flags);
             if (!attribution) return report_error(attribution.error());
@@ -174,6 +194,14 @@ Command add_ab_command(CLI::App& app) {
             auto c = load_and_analyse(cand_opts->out_dir);
             if (!b) return report_error(b.error());
             if (!c) return report_error(c.error());
+            // With --protocol auto the two sides agree on a version each; a comparison of
+            // different code paths is worth a warning.
+            if (b->report.run.protocol_version != c->report.run.protocol_version) {
+              std::fprintf(stderr,
+                           "mcpleak: warning: base spoke MCP %s, candidate %s: pin one with --protocol for a "
+                           "like-for-like comparison\n",
+                           b->report.run.protocol_version.c_str(), c->report.run.protocol_version.c_str());
+            }
             const int rc = compare_and_report(*b, *c, root);
             std::printf("run folders: %s/base, %s/candidate; comparison: %s/compare.html\n", root.c_str(),
                         root.c_str(), root.c_str());

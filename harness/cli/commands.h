@@ -24,5 +24,6 @@ Command add_report_command(CLI::App& app);
 Command add_probe_command(CLI::App& app);
 Command add_compare_command(CLI::App& app);
 Command add_ab_command(CLI::App& app);
+Command add_servers_command(CLI::App& app);
 
 }  // namespace mcpleak::cli

@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "mcpleak 0.1.0");
   const cli::Command commands[] = {cli::add_run_command(app), cli::add_compare_command(app),
                                    cli::add_ab_command(app), cli::add_report_command(app),
-                                   cli::add_probe_command(app)};
+                                   cli::add_probe_command(app), cli::add_servers_command(app)};
 
   try {
     app.parse(args);

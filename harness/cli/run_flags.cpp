@@ -9,6 +9,7 @@
 #include <limits>
 #include <sstream>
 
+#include "harness/cli/from_config.h"
 #include "harness/runner/units.h"
 
 #ifndef MCPLEAK_SCENARIO_DIR
@@ -84,6 +85,16 @@ void add_run_flags(CLI::App& sub, RunFlags& f) {
   sub.add_option("--http", f.http,
                  "drive the server over Streamable HTTP at this URL (e.g. http://127.0.0.1:8931/mcp) "
                  "instead of stdio; SERVER_CMD must listen there");
+  sub.add_option("--protocol", f.protocol,
+                 "MCP version: auto (server/discover of 2026-07-28 first, then the initialize handshake "
+                 "offering 2025-11-25), or one of 2026-07-28, 2025-11-25, 2025-06-18, 2025-03-26, 2024-11-05")
+      ->capture_default_str();
+  sub.add_option("--from-config", f.from_config,
+                 "start the server a client's config file describes instead of SERVER_CMD: a file "
+                 "(claude_desktop_config.json, .mcp.json, .vscode/mcp.json, ...) or a client's name for its "
+                 "default file (claude-desktop, claude-code, vscode, cursor, windsurf, zed); with --server; "
+                 "variables come from --var and the environment (list: mcpleak servers FILE)");
+  sub.add_option("--server", f.server, "the server's name in --from-config");
   sub.add_option("--header", f.headers,
                  "'Name: value' sent on every HTTP request, e.g. 'Authorization: Bearer TOKEN' (repeatable; "
                  "values never reach a report)");
@@ -164,7 +175,15 @@ Result<std::pair<std::string, std::string>> parse_header(const std::string& text
 
 Result<RunOptions> build_run_options(const RunFlags& f, const std::vector<std::string>& server_argv) {
   const bool attach = !f.attach.empty() || !f.attach_names.empty();
-  if (server_argv.empty() && !attach) {
+  const bool from_config = !f.from_config.empty();
+  if (from_config != !f.server.empty()) {
+    return Error(Errc::usage, from_config ? "--from-config needs --server NAME (list them: mcpleak servers " + f.from_config + ")"
+                                          : "--server names a server of --from-config FILE");
+  }
+  if (from_config && !server_argv.empty()) {
+    return Error(Errc::usage, "--from-config says which server to start: give no SERVER_CMD with it");
+  }
+  if (server_argv.empty() && !attach && !from_config) {
     return Error(Errc::usage,
                  "no server command: put it after --, e.g. mcpleak run -- uvx macos-mcp (or --attach PID to "
                  "measure a server that already runs)");
@@ -172,7 +191,7 @@ Result<RunOptions> build_run_options(const RunFlags& f, const std::vector<std::s
   if (!server_argv.empty() && attach) {
     return Error(Errc::usage, "--attach measures a server that already runs: give no SERVER_CMD with it");
   }
-  if (!f.headers.empty() && f.http.empty()) return Error(Errc::usage, "--header needs --http URL");
+  if (!f.headers.empty() && f.http.empty() && !from_config) return Error(Errc::usage, "--header needs --http URL");
   if (!f.tool.empty() && !f.scenario.empty()) return Error(Errc::usage, "give --scenario or --tool, not both");
   std::map<std::string, std::string> vars;
   for (const auto& kv : f.vars) {
@@ -239,6 +258,10 @@ Result<RunOptions> build_run_options(const RunFlags& f, const std::vector<std::s
     o.attach_pids.push_back(static_cast<pid_t>(pid));
   }
   o.attach_names = f.attach_names;
+  if (from_config) {
+    if (auto applied = apply_config_server(f.from_config, f.server, vars, attach, o); !applied) return applied.error();
+    if (!o.http_headers.empty() && !o.http) return Error(Errc::usage, "--header needs --http URL");
+  }
   if (attach && !o.http && o.scenario.phases.size() > 0 && !f.scenario.empty() && f.scenario != "idle") {
     return Error(Errc::usage, "--attach without --http only samples the server: mcpleak has no way to call "
                               "its tools (drop --scenario, or add --http URL where it serves)");
@@ -246,6 +269,9 @@ Result<RunOptions> build_run_options(const RunFlags& f, const std::vector<std::s
   if (attach && !o.http && !f.tool.empty()) {
     return Error(Errc::usage, "--attach without --http only samples the server: --tool needs --http URL");
   }
+  auto protocol = parse_protocol_choice(f.protocol);
+  if (!protocol) return protocol.error();
+  o.protocol = *protocol;
   auto call_timeout = duration_flag("--call-timeout", f.call_timeout);
   if (!call_timeout) return call_timeout.error();
   auto init_timeout = duration_flag("--init-timeout", f.init_timeout);

@@ -25,10 +25,13 @@ struct RunFlags {
   std::string warmup;
   std::string budget;
   std::string out;
+  std::string protocol = "auto";        // auto | a version
   std::string call_timeout = "30s";
   std::string init_timeout = "30s";
   std::string http;                     // Streamable HTTP endpoint URL; empty: stdio
   std::vector<std::string> headers;     // "Name: value", sent on every HTTP request
+  std::string from_config;              // a client's config file, or its name
+  std::string server;                   // the server of that file
   std::vector<long> attach;             // pids of a running server
   std::vector<std::string> attach_names;  // patterns matched once at start
   std::string max_failed_calls;         // "20%": share of failed calls a bounded verdict tolerates

@@ -40,8 +40,8 @@ std::string tool_error_text(const nlohmann::json& result) {
 
 }  // namespace
 
-McpClient::McpClient(Transport& transport, std::function<bool()> cancelled)
-    : transport_(transport), cancelled_(std::move(cancelled)) {
+McpClient::McpClient(Transport& transport, std::function<bool()> cancelled, ClientOptions options)
+    : transport_(transport), cancelled_(std::move(cancelled)), options_(std::move(options)) {
   transport_.start([this](std::string_view line) { return on_line(line); },
                    [this](std::string reason) { on_closed(std::move(reason)); });
 }
@@ -92,10 +92,14 @@ bool McpClient::on_line(std::string_view line) {
         }
         // Answered from the reader thread: the server may block on it before it
         // answers our pending request.
+        // mcpleak declares no client capabilities: elicitation, sampling and roots
+        // requests (2025-11-25) get a plain refusal, never a made-up answer.
         const std::string reply = in.method == "ping"
                                       ? make_result(in.id, nlohmann::json::object())
                                       : make_error(in.id, kMethodNotFound,
-                                                   "mcpleak does not implement " + in.method);
+                                                   "not supported: mcpleak is a test client and declares no "
+                                                   "client capabilities, so it answers no " +
+                                                       in.method + " request");
         (void)transport_.send(reply);
         break;
       }
@@ -135,7 +139,9 @@ McpClient::WaitEnd McpClient::roundtrip(std::string_view method, const nlohmann:
     forget();
     return WaitEnd::closed;
   }
-  if (auto sent = transport_.send(make_request(id, method, params)); !sent) {
+  const std::string message =
+      modern_.load() ? make_request(id, method, with_request_meta(params, kModernProtocol)) : make_request(id, method, params);
+  if (auto sent = transport_.send(message); !sent) {
     send_error = sent.error().message;
     forget();
     return sent.error().code == Errc::timeout ? WaitEnd::timeout : WaitEnd::closed;
@@ -167,10 +173,78 @@ McpClient::WaitEnd McpClient::roundtrip(std::string_view method, const nlohmann:
 }
 
 Result<ServerHello> McpClient::initialize(std::chrono::milliseconds timeout) {
-  const nlohmann::json params = {
-      {"protocolVersion", kSupportedProtocolVersions.front()},
-      {"capabilities", nlohmann::json::object()},
-      {"clientInfo", {{"name", "mcpleak"}, {"version", "0.1.0"}}}};
+  const auto& pinned = options_.protocol.pinned;
+  if (pinned && !is_modern_version(*pinned)) return handshake(*pinned, timeout);
+  if (!pinned && options_.handshake_first) return handshake(kHandshakeVersions.front(), timeout);
+  const bool fallback = !pinned;
+  auto found = discover(fallback ? std::min(timeout, options_.discover_timeout) : timeout);
+  if (found || !fallback || found.error().code == Errc::server_exited || found.error().code == Errc::io) {
+    return found;
+  }
+  // Any failure of discover sends us to the handshake: servers of the initialize era
+  // answer an unknown method in several ways, or not at all.
+  std::string version = kHandshakeVersions.front();
+  if (auto offered = unsupported_version_offers(last_error_); !offered.empty()) {
+    if (auto chosen = choose_version(offered, options_.protocol); chosen && !is_modern_version(*chosen)) {
+      version = *chosen;
+    }
+  }
+  auto hello = handshake(version, timeout);
+  if (hello && found.error().code == Errc::timeout) {
+    hello->negotiation_note = "server/discover got no answer within " +
+                              std::to_string(options_.discover_timeout.count() / 1000) +
+                              " s; the initialize handshake answered";
+  }
+  return hello;
+}
+
+Result<ServerHello> McpClient::discover(std::chrono::milliseconds timeout) {
+  transport_.set_protocol_version(std::string(kModernProtocol));
+  modern_.store(true);  // the request carries the envelope
+  Reply reply;
+  std::string send_error;
+  const auto end = roundtrip("server/discover", nlohmann::json::object(), timeout, reply, send_error);
+  modern_.store(false);
+  transport_.set_protocol_version("");
+  last_error_ = nullptr;
+  switch (end) {
+    case WaitEnd::replied: break;
+    case WaitEnd::timeout:
+      return Error(Errc::timeout, "no answer to server/discover within " + std::to_string(timeout.count() / 1000) +
+                                      " s" + (send_error.empty() ? "" : " (" + send_error + ")"));
+    case WaitEnd::closed:
+      return Error(Errc::server_exited, "server closed the connection before answering server/discover" +
+                                            (send_error.empty() ? "" : " (" + send_error + ")"));
+    case WaitEnd::cancelled: return Error(Errc::io, "interrupted during server/discover");
+  }
+  if (reply.is_error) {
+    last_error_ = reply.payload;
+    return Error(Errc::protocol, "server/discover failed: " + error_text(reply.payload));
+  }
+  auto found = parse_discover_result(reply.payload);
+  if (!found) return found.error();
+  const auto chosen = choose_version(found->supported_versions, options_.protocol);
+  if (!chosen || !is_modern_version(*chosen)) {
+    std::string listed;
+    for (const auto& v : found->supported_versions) listed += (listed.empty() ? "" : ", ") + v;
+    return Error(Errc::protocol, "server/discover lists " + (listed.empty() ? std::string("no version") : listed) +
+                                     "; mcpleak speaks " + std::string(kModernProtocol) + " without a handshake");
+  }
+  ServerHello hello;
+  hello.protocol_version = *chosen;
+  hello.era = std::string(kModernProtocol);
+  hello.name = found->server_name;
+  hello.version = found->server_version;
+  hello.capabilities = found->capabilities;
+  transport_.set_protocol_version(*chosen);
+  modern_.store(true);
+  return hello;
+}
+
+Result<ServerHello> McpClient::handshake(const std::string& version, std::chrono::milliseconds timeout) {
+  const nlohmann::json params = {{"protocolVersion", version},
+                                 {"capabilities", nlohmann::json::object()},
+                                 {"clientInfo", {{"name", "mcpleak"}, {"version", "0.1.0"}}}};
   Reply reply;
   std::string send_error;
   switch (roundtrip("initialize", params, timeout, reply, send_error)) {
@@ -184,23 +258,37 @@ Result<ServerHello> McpClient::initialize(std::chrono::milliseconds timeout) {
                                             (send_error.empty() ? "" : " (" + send_error + ")"));
     case WaitEnd::cancelled: return Error(Errc::io, "interrupted during initialize");
   }
-  if (reply.is_error) return Error(Errc::protocol, "initialize failed: " + error_text(reply.payload));
+  if (reply.is_error) {
+    // -32022 lists what the server speaks: a 2026-07-28-only server answers the
+    // handshake so, and is then spoken to without one.
+    const auto offered = unsupported_version_offers(reply.payload);
+    const auto chosen = offered.empty() ? std::nullopt : choose_version(offered, options_.protocol);
+    if (chosen && is_modern_version(*chosen)) return discover(timeout);
+    if (chosen && *chosen != version) return handshake(*chosen, timeout);
+    return Error(Errc::protocol, "initialize failed: " + error_text(reply.payload));
+  }
   ServerHello hello;
   const auto& r = reply.payload;
   if (!r.is_object() || !r.contains("protocolVersion") || !r["protocolVersion"].is_string()) {
     return Error(Errc::protocol, "initialize result has no protocolVersion string");
   }
   hello.protocol_version = r["protocolVersion"].get<std::string>();
-  if (std::find(kSupportedProtocolVersions.begin(), kSupportedProtocolVersions.end(),
-                hello.protocol_version) == kSupportedProtocolVersions.end()) {
+  hello.era = "initialize";
+  const auto& pinned = options_.protocol.pinned;
+  const bool spoken = std::find(kHandshakeVersions.begin(), kHandshakeVersions.end(), hello.protocol_version) !=
+                      kHandshakeVersions.end();
+  if (!spoken || (pinned && *pinned != hello.protocol_version)) {
+    std::string ours;
+    for (const auto& v : kHandshakeVersions) ours += (ours.empty() ? "" : ", ") + v;
     return Error(Errc::protocol, "server chose protocol version " + hello.protocol_version +
-                                     "; mcpleak speaks 2025-06-18, 2025-03-26 and 2024-11-05");
+                                     (pinned ? "; --protocol asked for " + *pinned
+                                             : "; mcpleak's initialize speaks " + ours));
   }
   if (const auto info = r.find("serverInfo"); info != r.end() && info->is_object()) {
     hello.name = string_member(*info, "name");
     hello.version = string_member(*info, "version");
   }
-  hello.capabilities = r.value("capabilities", nlohmann::json::object());
+  if (const auto caps = r.find("capabilities"); caps != r.end() && caps->is_object()) hello.capabilities = *caps;
   transport_.set_protocol_version(hello.protocol_version);
   if (auto sent = transport_.send(make_notification("notifications/initialized", nullptr)); !sent) {
     return Error(sent.error()).with("notifications/initialized");
@@ -237,7 +325,8 @@ Result<std::vector<ToolInfo>> McpClient::list_tools(std::chrono::milliseconds ti
 Result<void> McpClient::ping(std::chrono::milliseconds timeout) {
   Reply reply;
   std::string send_error;
-  switch (roundtrip("ping", nlohmann::json::object(), timeout, reply, send_error)) {
+  const char* method = modern_.load() ? "server/discover" : "ping";
+  switch (roundtrip(method, nlohmann::json::object(), timeout, reply, send_error)) {
     case WaitEnd::replied: return {};
     case WaitEnd::timeout: return Error(Errc::timeout, "no answer to ping");
     default: return Error(Errc::server_exited, "connection closed during ping");
@@ -274,6 +363,13 @@ CallOutcome McpClient::call_tool(const std::string& name, const nlohmann::json& 
   out.response_bytes = reply.bytes;
   if (reply.is_error) {
     out.error = "error: " + error_text(reply.payload);
+    return out;
+  }
+  if (const auto type = result_type(reply.payload); type != "complete") {
+    // 2026-07-28 asks the client for input this way; mcpleak declared that it can give
+    // none, so a server that asks anyway fails the call.
+    out.error = "resultType " + type + ": the server asked for input, and mcpleak (no client capabilities) gives none";
+    out.result = std::move(reply.payload);
     return out;
   }
   if (bool_member(reply.payload, "isError", false)) {

@@ -17,20 +17,30 @@
 
 #include <nlohmann/json.hpp>
 
+#include "harness/mcp/protocol.h"
 #include "harness/mcp/transport.h"
 #include "harness/result.h"
 
 namespace mcpleak {
 
-// Protocol versions mcpleak speaks, newest first; the first is what it asks for.
-inline const std::vector<std::string> kSupportedProtocolVersions = {"2025-06-18", "2025-03-26",
-                                                                   "2024-11-05"};
-
 struct ServerHello {
   std::string protocol_version;
+  std::string era;                // "2026-07-28" (server/discover, _meta) or "initialize"
   std::string name;
   std::string version;
   nlohmann::json capabilities;
+  // How the version was reached when it was not the first thing tried, for the report:
+  // "server/discover got no answer within 10 s; the initialize handshake answered".
+  std::string negotiation_note;
+};
+
+struct ClientOptions {
+  ProtocolChoice protocol;                        // --protocol; auto by default
+  // auto: how long server/discover may take before the handshake is tried instead.
+  std::chrono::milliseconds discover_timeout{10000};
+  // auto: try the initialize handshake first (a scenario that opens and ends sessions
+  // needs them, and only that era has them); a -32022 still leads to 2026-07-28.
+  bool handshake_first = false;
 };
 
 struct ToolInfo {
@@ -61,15 +71,22 @@ struct ClientCounters {
 class McpClient {
  public:
   // `cancelled` is polled while waiting so Ctrl-C cuts a wait short.
-  McpClient(Transport& transport, std::function<bool()> cancelled);
+  McpClient(Transport& transport, std::function<bool()> cancelled, ClientOptions options = {});
   ~McpClient();
   McpClient(const McpClient&) = delete;
   McpClient& operator=(const McpClient&) = delete;
 
-  // initialize + notifications/initialized. Errc::timeout when no answer in time;
-  // Errc::protocol when the server answers with an error or a version we do not speak.
+  // Opens the conversation. auto: server/discover with the 2026-07-28 envelope, and on
+  // any error or timeout the initialize handshake (offering 2025-11-25); a -32022 answer
+  // to either is followed by a version it lists. A pinned version is used alone.
+  // Over HTTP with the handshake, every call opens a new session. Errc::timeout when no
+  // answer in time; Errc::protocol when the server answers with an error or a version
+  // mcpleak does not speak.
   Result<ServerHello> initialize(std::chrono::milliseconds timeout);
+  // True once 2026-07-28 was agreed: no sessions, no ping.
+  bool modern() const { return modern_.load(); }
   Result<std::vector<ToolInfo>> list_tools(std::chrono::milliseconds timeout);
+  // Liveness: ping, or server/discover in 2026-07-28 (which has no ping).
   Result<void> ping(std::chrono::milliseconds timeout);
   CallOutcome call_tool(const std::string& name, const nlohmann::json& arguments,
                         std::chrono::milliseconds timeout);
@@ -86,7 +103,9 @@ class McpClient {
   };
   enum class WaitEnd { replied, timeout, closed, cancelled };
 
-  // Sends a request and waits for its reply.
+  Result<ServerHello> discover(std::chrono::milliseconds timeout);
+  Result<ServerHello> handshake(const std::string& version, std::chrono::milliseconds timeout);
+  // Sends a request and waits for its reply (with the 2026-07-28 _meta once agreed).
   WaitEnd roundtrip(std::string_view method, const nlohmann::json& params,
                     std::chrono::milliseconds timeout, Reply& reply, std::string& send_error);
   // True when the line answered a pending request.
@@ -95,6 +114,9 @@ class McpClient {
 
   Transport& transport_;
   std::function<bool()> cancelled_;
+  ClientOptions options_;
+  std::atomic<bool> modern_{false};
+  nlohmann::json last_error_;  // discover's error object, for the versions a -32022 lists
   mutable std::mutex mutex_;
   std::condition_variable cv_;
   std::int64_t next_id_ = 1;

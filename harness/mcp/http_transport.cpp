@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "harness/mcp/jsonrpc.h"
+#include "harness/mcp/protocol.h"
 #include "harness/mcp/sse.h"
 
 namespace mcpleak {
@@ -99,11 +100,14 @@ void HttpTransport::reap_finished() {
 Result<void> HttpTransport::send(std::string_view message) {
   if (stopping_.load()) return Error(Errc::io, "transport stopped");
   if (closed_.load()) return Error(Errc::server_exited, "connection to " + endpoint_.url() + " lost");
-  // A request's id, so that an HTTP failure can be answered on the request's behalf.
+  // A request's id, so that an HTTP failure can be answered on the request's behalf;
+  // its method and name for the headers of 2026-07-28.
   nlohmann::json id;
-  if (const auto j = nlohmann::json::parse(message, nullptr, false);
-      j.is_object() && j.contains("method") && j.contains("id")) {
-    id = j["id"];
+  std::string method, name;
+  if (const auto j = nlohmann::json::parse(message, nullptr, false); j.is_object() && j.contains("method")) {
+    if (j.contains("id")) id = j["id"];
+    if (j["method"].is_string()) method = j["method"].get<std::string>();
+    name = mcp_name_header(method, j.value("params", nlohmann::json()));
   }
   auto exchange = std::make_unique<Exchange>();
   exchange->client = make_client();
@@ -116,19 +120,20 @@ Result<void> HttpTransport::send(std::string_view message) {
     // request does (separate POSTs on separate connections could overtake each other).
     exchanges_.push_back(std::move(exchange));
     lock.unlock();
-    post(*raw->client, std::string(message), std::move(id));
+    post(*raw->client, std::string(message), std::move(id), method, name);
     raw->done.store(true);
     return {};
   }
-  raw->thread = std::thread([this, raw, body = std::string(message), id = std::move(id)]() mutable {
-    post(*raw->client, std::move(body), std::move(id));
+  raw->thread = std::thread([this, raw, body = std::string(message), id = std::move(id), method, name]() mutable {
+    post(*raw->client, std::move(body), std::move(id), method, name);
     raw->done.store(true);
   });
   exchanges_.push_back(std::move(exchange));
   return {};
 }
 
-void HttpTransport::post(httplib::Client& client, std::string body, nlohmann::json id) {
+void HttpTransport::post(httplib::Client& client, std::string body, nlohmann::json id, const std::string& method,
+                         const std::string& name) {
   httplib::Request req;
   req.method = "POST";
   req.path = endpoint_.path;
@@ -139,6 +144,11 @@ void HttpTransport::post(httplib::Client& client, std::string body, nlohmann::js
     std::lock_guard lock(mutex_);
     if (!session_id_.empty()) req.set_header("Mcp-Session-Id", session_id_);
     if (!protocol_version_.empty()) req.set_header("MCP-Protocol-Version", protocol_version_);
+    // 2026-07-28 routes by headers that must match the body; earlier versions have none.
+    if (is_modern_version(protocol_version_) && !method.empty()) {
+      req.set_header("Mcp-Method", method);
+      if (!name.empty()) req.set_header("Mcp-Name", name);
+    }
   }
   req.body = std::move(body);
 
@@ -246,6 +256,12 @@ Result<void> HttpTransport::end_session() {
     return Error(Errc::protocol, "DELETE session " + sid + ": HTTP " + std::to_string(res->status));
   }
   return {};
+}
+
+void HttpTransport::abandon_session() {
+  std::lock_guard lock(mutex_);
+  session_id_.clear();
+  protocol_version_.clear();
 }
 
 void HttpTransport::stop() {

@@ -1,4 +1,6 @@
-// MCP's Streamable HTTP transport (spec 2025-06-18), client side, on cpp-httplib. Every
+// MCP's Streamable HTTP transport (spec 2025-06-18 to 2026-07-28), client side, on cpp-httplib.
+// With 2026-07-28 every POST also names its method (Mcp-Method) and tool, prompt or
+// resource (Mcp-Name), and there are no sessions. Every
 // message is a POST to one endpoint; a request's answer comes back as application/json
 // or as a text/event-stream of messages (server requests and notifications may come
 // first). The session id the server assigns at initialize (Mcp-Session-Id) goes on
@@ -57,6 +59,7 @@ class HttpTransport final : public Transport {
   void set_protocol_version(const std::string& version) override;
   bool supports_sessions() const override { return true; }
   Result<void> end_session() override;
+  void abandon_session() override;
 
   // HTTP-level failures seen (status >= 400, broken connections).
   std::uint64_t http_errors() const { return http_errors_.load(); }
@@ -70,7 +73,8 @@ class HttpTransport final : public Transport {
   };
 
   std::shared_ptr<httplib::Client> make_client() const;
-  void post(httplib::Client& client, std::string body, nlohmann::json request_id);
+  void post(httplib::Client& client, std::string body, nlohmann::json request_id, const std::string& method,
+            const std::string& name);
   void fail_request(const nlohmann::json& request_id, const std::string& why);
   void close(std::string reason);
   void reap_finished();

@@ -35,6 +35,9 @@ class Transport {
   // Ends the current session (HTTP: DELETE with its Mcp-Session-Id); the next
   // initialize opens a new one.
   virtual Result<void> end_session() { return Error(Errc::usage, "this transport has no sessions"); }
+  // Stops using the current session without closing it, as a client that just goes away
+  // does; the next initialize opens a new one. The server may keep the old one forever.
+  virtual void abandon_session() {}
 };
 
 }  // namespace mcpleak

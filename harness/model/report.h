@@ -31,6 +31,15 @@ struct PhaseInfo {
   double start_s = 0;
   double end_s = 0;
   double call_interval_s = 0;     // planned time between calls (1 / rate); 0 when idle or unknown
+  std::string session_close;      // "delete" | "abandon" for a phase that ends sessions; else empty
+};
+
+// Growth per session within one phase that ends sessions (analysis/session_growth.h).
+struct PhaseSessionGrowth {
+  std::string phase;
+  std::string close;                        // "delete" | "abandon"
+  std::uint64_t sessions = 0;               // ended in the phase after warm-up
+  std::optional<double> bytes_per_session;  // empty with fewer than 3 sessions
 };
 
 // Facts about a run that are not samples: written to run.json by the runner so that
@@ -92,6 +101,7 @@ struct Report {
     std::optional<double> bytes_per_session;  // attribution to sessions (HTTP)
     std::string driver;                       // "calls", "time", "sessions", "none"
   } growth;
+  std::vector<PhaseSessionGrowth> sessions_by_phase;  // one per phase that ends sessions
   struct Idle {
     std::optional<double> bytes_per_min;      // slope while no calls were made
   } idle;

@@ -64,6 +64,7 @@ struct CallRecord {
   bool timed_out = false;         // no answer within the call timeout
   bool interrupted = false;       // cut short by Ctrl-C/SIGTERM before any answer: no outcome
   CallKind kind = CallKind::scenario;
+  int client = 0;                 // which of a phase's concurrent clients made it (0: the first)
 };
 
 }  // namespace mcpleak

@@ -108,6 +108,7 @@ json to_json_value(const CallRecord& c) {
   if (c.timed_out) j["timed_out"] = true;
   if (c.interrupted) j["interrupted"] = true;
   j["kind"] = call_kind_name(c.kind);
+  if (c.client > 0) j["client"] = c.client;
   return j;
 }
 
@@ -119,6 +120,7 @@ json to_json_value(const RunInfo& r) {
                       {"start_s", p.start_s},
                       {"end_s", p.end_s},
                       {"call_interval_s", p.call_interval_s}});
+    if (!p.session_close.empty()) phases.back()["session_close"] = p.session_close;
   }
   json j = {{"scenario", r.scenario},
             {"server_command", r.server_command},
@@ -209,6 +211,7 @@ Result<CallRecord> call_from_json(std::string_view line) {
   // Written since the exercise rule; older files said "timeout after N ms" in the error.
   c.timed_out = r.get<bool>("timed_out", !c.ok && c.error.starts_with("timeout"), false);
   c.interrupted = r.get<bool>("interrupted", false, false);
+  c.client = r.get<int>("client", 0, false);
   const std::string kind = r.get<std::string>("kind", "scenario", false);
   if (auto k = call_kind_from_name(kind)) {
     c.kind = *k;
@@ -270,6 +273,7 @@ Result<RunInfo> run_info_from_json(std::string_view text) {
       p.start_s = pr.get<double>("start_s", 0);
       p.end_s = pr.get<double>("end_s", 0);
       p.call_interval_s = pr.get<double>("call_interval_s", 0, false);
+      p.session_close = pr.get<std::string>("session_close", "", false);
       if (pr.error) return Error(*pr.error).with("phases");
       info.phases.push_back(std::move(p));
     }

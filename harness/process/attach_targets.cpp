@@ -29,6 +29,19 @@ std::set<pid_t> self_and_ancestors(const std::map<pid_t, pid_t>& parent, pid_t s
   return chain;
 }
 
+// Processes below `self`: mcpleak's own helpers (the process guardian) carry its command
+// line, pattern included.
+std::set<pid_t> descendants(const std::vector<ProcessEntry>& all, pid_t self) {
+  std::set<pid_t> below{self};
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (const auto& e : all) {
+      if (below.contains(e.ppid) && below.insert(e.pid).second) grew = true;
+    }
+  }
+  return below;
+}
+
 bool glob(const std::string& pattern, const std::string& text) {
   return ::fnmatch(pattern.c_str(), text.c_str(), 0) == 0;
 }
@@ -41,7 +54,8 @@ Result<std::vector<pid_t>> match_attach_pattern(const std::vector<ProcessEntry>&
   const std::string p(pattern);
   const std::string anywhere = "*" + p + "*";
   const auto parent = parents_of(all);
-  const auto excluded = self_and_ancestors(parent, self);
+  auto excluded = self_and_ancestors(parent, self);
+  excluded.merge(descendants(all, self));
   std::set<pid_t> matched;
   for (const auto& e : all) {
     if (excluded.contains(e.pid)) continue;

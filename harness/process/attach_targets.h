@@ -14,8 +14,9 @@
 namespace mcpleak {
 
 // PATTERN is a shell glob (fnmatch) matched against each process's short name and, as
-// *PATTERN*, against its command line. mcpleak itself and its ancestors never match
-// (the shell that started mcpleak has the pattern in its own command line). Of matches
+// *PATTERN*, against its command line. mcpleak itself, its ancestors (the shell that
+// started mcpleak has the pattern in its own command line) and its descendants (its
+// process guardian) never match. Of matches
 // where one descends from another only the topmost is kept: the sampler takes each
 // root's whole tree. Errc::usage when nothing matches, naming the pattern.
 Result<std::vector<pid_t>> match_attach_pattern(const std::vector<ProcessEntry>& all, std::string_view pattern,

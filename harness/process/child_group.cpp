@@ -70,8 +70,12 @@ std::string ExitStatus::describe() const {
 }
 
 Result<ChildGroup> ChildGroup::spawn(std::span<const std::string> argv, ChildPipes& pipes,
-                                     const std::map<std::string, std::string>& env_overrides) {
+                                     const std::map<std::string, std::string>& env_overrides,
+                                     const std::string& cwd) {
   if (argv.empty()) return Error(Errc::usage, "no server command given");
+  if (!cwd.empty() && ::access(cwd.c_str(), X_OK) != 0) {
+    return Error(Errc::io, std::string("cannot enter the server's working folder: ") + std::strerror(errno)).with(cwd);
+  }
   auto in = make_pipe();
   if (!in) return in.error();
   auto out = make_pipe();
@@ -84,6 +88,9 @@ Result<ChildGroup> ChildGroup::spawn(std::span<const std::string> argv, ChildPip
   posix_spawn_file_actions_adddup2(&actions, in->first.get(), STDIN_FILENO);
   posix_spawn_file_actions_adddup2(&actions, out->second.get(), STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&actions, err->second.get(), STDERR_FILENO);
+  // glibc 2.29+ and macOS 10.15+; the program is then found relative to the new folder,
+  // as a client that starts the server there would find it.
+  if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
 
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);

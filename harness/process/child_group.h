@@ -37,9 +37,11 @@ class ChildGroup {
   // Spawns argv[0] (searched in PATH) in a new process group with piped stdio.
   // Errc::io naming the program when it cannot be started (not found, not executable).
   // The group is watched by the process guardian, if one runs, until terminate().
-  // `env_overrides` are set in the child's environment (ours otherwise).
+  // `env_overrides` are set in the child's environment (ours otherwise); a non-empty
+  // `cwd` is its working folder (ours otherwise).
   static Result<ChildGroup> spawn(std::span<const std::string> argv, ChildPipes& pipes,
-                                  const std::map<std::string, std::string>& env_overrides = {});
+                                  const std::map<std::string, std::string>& env_overrides = {},
+                                  const std::string& cwd = {});
 
   ChildGroup(ChildGroup&& other) noexcept
       : pgid_(std::exchange(other.pgid_, -1)), status_(std::move(other.status_)) {}

@@ -3,6 +3,7 @@
 #include <sys/utsname.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -22,9 +23,11 @@
 #include "harness/process/attach_targets.h"
 #include "harness/process/stop_signal.h"
 #include "harness/runner/call_log.h"
+#include "harness/runner/concurrent_clients.h"
 #include "harness/runner/diagnostics_counters.h"
 #include "harness/runner/redact.h"
 #include "harness/runner/region_sampler.h"
+#include "harness/runner/phase_cursor.h"
 #include "harness/runner/run_dir.h"
 #include "harness/runner/server_under_test.h"
 #include "harness/sampler/sampler.h"
@@ -89,12 +92,14 @@ class Run {
   }
   Stop check(McpClient& client);
   void fail_start(std::string why, bool server_exited);
-  void next_session(McpClient& client, Transport& transport);
+  void next_session(McpClient& client, Transport& transport, SessionClose close);
+  void session_ended();
+  std::unique_ptr<ConcurrentClients> start_other_clients(const Phase& phase, double interval_s);
   void maybe_diagnostics(McpClient& client);
   void maybe_look();
   void report_progress();
   void capture_stacks();
-  void record_call(const std::string& tool, double sent_s, const CallOutcome& c, CallKind kind);
+  void record_call(const std::string& tool, double sent_s, const CallOutcome& c, CallKind kind, int client = 0);
   Exercise exercise_so_far(double now_s) const;
   bool hung_after_timeout(McpClient& client, const std::string& tool, double sent_s);
   Stop run_phase(std::size_t index, std::optional<double> planned_s, McpClient& client, Transport& transport);
@@ -116,8 +121,11 @@ class Run {
   std::unique_ptr<Sampler> sampler_;
   std::unique_ptr<RegionSampler> regions_;
   std::unique_ptr<CallLog> calls_;
-  std::uint64_t ok_ = 0, failed_ = 0;
-  int consecutive_timeouts_ = 0;
+  // Written by every client of a phase (record_call); read by the runner's thread.
+  mutable std::mutex record_mutex_;
+  std::atomic<std::uint64_t> ok_{0}, failed_{0};
+  std::atomic<int> consecutive_timeouts_{0};
+  double phase_start_s_ = 0;  // of the phase under way, set before its clients start
   analysis::ExerciseTally exercise_;  // the scenario's calls, fed as they end
   double next_diag_s_ = 0;
   double next_look_s_ = 0;
@@ -134,10 +142,14 @@ class Run {
   // The server (declared after the hooks it must not outlive); execute() creates it.
   std::unique_ptr<ServerUnderTest> server_;
   std::vector<pid_t> attached_;  // --attach/--attach-name, resolved once in prepare()
+  std::string negotiated_;       // the protocol version the first client agreed on
 };
 
-void Run::record_call(const std::string& tool, double sent_s, const CallOutcome& c, CallKind kind) {
+// Called by the runner's own client (0) and by a phase's concurrent clients, from their
+// threads.
+void Run::record_call(const std::string& tool, double sent_s, const CallOutcome& c, CallKind kind, int client) {
   CallRecord rec;
+  rec.client = client;
   rec.t_s = sent_s;
   rec.tool = tool;
   rec.latency_ms = c.latency_ms;
@@ -155,17 +167,20 @@ void Run::record_call(const std::string& tool, double sent_s, const CallOutcome&
     rec.phase = ctx_.phase;
     if (counted) ++ctx_.calls;
   }
+  std::lock_guard lock(record_mutex_);
   calls_->append(rec);
-  exercise_.add(rec, info_.phases.empty() ? 0 : info_.phases.back().start_s);
+  exercise_.add(rec, phase_start_s_);
   if (!counted) return;
   (c.ok ? ok_ : failed_)++;
-  consecutive_timeouts_ = c.timed_out ? consecutive_timeouts_ + 1 : 0;
+  // Hangs are judged on the runner's own client, whose calls are sequential.
+  if (client == 0) consecutive_timeouts_ = c.timed_out ? consecutive_timeouts_ + 1 : 0;
 }
 
 // The exercise of the window so far, the phase under way ending now.
 Exercise Run::exercise_so_far(double now_s) const {
   std::vector<PhaseInfo> phases = info_.phases;
   if (!phases.empty()) phases.back().end_s = now_s;
+  std::lock_guard lock(record_mutex_);
   return exercise_.summarize(phases, now_s, analysis::exercise_rule(info_));
 }
 
@@ -217,7 +232,7 @@ Run::Stop Run::check(McpClient& client) {
     return Stop::server_failed;
   }
   if (consecutive_timeouts_ >= o_.hung_after_timeouts) {
-    fail("server hung: " + std::to_string(consecutive_timeouts_) + " calls in a row got no answer within " +
+    fail("server hung: " + std::to_string(consecutive_timeouts_.load()) + " calls in a row got no answer within " +
          std::to_string(o_.call_timeout.count() / 1000) + " s");
     return Stop::server_failed;
   }
@@ -237,30 +252,25 @@ void Run::fail_start(std::string why, bool server_exited) {
   fail(std::move(why));
 }
 
-// Closes the session (DELETE) and opens the next one (initialize), as a client that
-// connects, does a little and leaves would. The closed session is what `sessions`
-// counts: a server that keeps it leaks per closed session.
-void Run::next_session(McpClient& client, Transport& transport) {
-  if (auto ended = transport.end_session(); !ended && !session_warning_) {
-    session_warning_ = true;
-    info_.warnings.push_back("closing a session failed: " + ended.error().describe());
-  }
-  {
-    std::lock_guard lock(mutex_);
-    ++ctx_.sessions;
-  }
+// Ends the session (DELETE, or abandoned) and opens the next one (initialize), as a client
+// that connects, does a little and leaves would. The ended session is what `sessions`
+// counts: a server that keeps it leaks per session.
+void Run::next_session(McpClient& client, Transport& transport, SessionClose close) {
   const double sent = now_s();
-  const auto started = Clock::now();
-  auto hello = client.initialize(o_.init_timeout);
-  CallOutcome outcome;
-  outcome.ok = hello.has_value();
-  outcome.latency_ms = duration<double, std::milli>(Clock::now() - started).count();
-  if (!hello) {
-    outcome.error = "initialize of a new session: " + hello.error().message;
-    outcome.timed_out = hello.error().code == Errc::timeout;
+  std::string close_error;
+  const CallOutcome outcome = open_next_session(client, transport, close, o_.init_timeout, close_error);
+  session_ended();
+  if (!close_error.empty() && !session_warning_) {
+    session_warning_ = true;
+    info_.warnings.push_back("closing a session failed: " + close_error);
   }
   // A session that cannot be opened counts as a failed call: its calls cannot succeed.
   record_call("initialize", sent, outcome, CallKind::session);
+}
+
+void Run::session_ended() {
+  std::lock_guard lock(mutex_);
+  ++ctx_.sessions;
 }
 
 void Run::maybe_diagnostics(McpClient& client) {
@@ -348,12 +358,14 @@ Run::Stop Run::run_phase(std::size_t index, std::optional<double> planned_s, Mcp
   phase_name_ = phase.name;
   double rate = o_.rate_override.value_or(phase.rate_per_s.value_or(o_.scenario.rate_per_s.value_or(kDefaultRatePerS)));
   const double interval_s = rate > 0 ? 1.0 / rate : 0;
-  info_.phases.push_back({phase.name, phase.idle, phase_start, phase_start, phase.idle ? 0 : interval_s});
-  double next_call_s = phase_start;
+  info_.phases.push_back({phase.name, phase.idle, phase_start, phase_start, phase.idle ? 0 : interval_s,
+                          phase.calls_per_session.empty() ? "" : session_close_name(phase.close)});
+  {
+    std::lock_guard lock(record_mutex_);
+    phase_start_s_ = phase_start;
+  }
+  PhaseCursor cursor(phase, interval_s, phase_start);
   std::uint64_t calls_in_phase = 0;
-  std::size_t step = 0;
-  std::size_t session = 0;
-  std::uint64_t calls_in_session = 0;
   Stop stop = Stop::none;
   // After an early decision the trailing idle phase still runs, briefly, to measure
   // what the server retains; call phases end at once.
@@ -366,25 +378,25 @@ Run::Stop Run::run_phase(std::size_t index, std::optional<double> planned_s, Mcp
     if (phase.calls) return calls_in_phase >= *phase.calls;
     return planned_s && elapsed >= *planned_s;
   };
+  std::unique_ptr<ConcurrentClients> others;
+  if (phase.clients > 1) others = start_other_clients(phase, interval_s);
   while (!phase_over()) {
     if ((stop = check(client)) != Stop::none) break;
     maybe_diagnostics(client);
     maybe_look();
     report_progress();
     if (checkpointer_) checkpointer_->tick(ok_ + failed_, now_s());
-    if (phase.idle || now_s() < next_call_s) {
-      const double wait_s = phase.idle ? 0.1 : std::min(0.1, next_call_s - now_s());
+    if (phase.idle || now_s() < cursor.next_call_s()) {
+      const double wait_s = phase.idle ? 0.1 : std::min(0.1, cursor.next_call_s() - now_s());
       std::this_thread::sleep_for(duration<double>(std::max(0.0, wait_s)));
       continue;
     }
-    const auto& per_session = phase.calls_per_session;
-    if (!per_session.empty() && calls_in_session >= per_session[session % per_session.size()]) {
-      next_session(client, transport);
-      ++session;
-      calls_in_session = 0;
+    if (cursor.session_due()) {
+      next_session(client, transport, phase.close);
+      cursor.session_opened();
       continue;  // the checks above run again before the next call
     }
-    const Step& s = phase.steps[step++ % phase.steps.size()];
+    const Step& s = cursor.take_step();
     const double sent = now_s();
     CallOutcome c = client.call_tool(s.tool, s.args, o_.call_timeout);
     record_call(s.tool, sent, c, CallKind::scenario);
@@ -394,12 +406,31 @@ Run::Stop Run::run_phase(std::size_t index, std::optional<double> planned_s, Mcp
       break;
     }
     ++calls_in_phase;
-    ++calls_in_session;
-    // A slow call does not cause a burst of catch-up calls afterwards.
-    next_call_s = std::max(next_call_s + interval_s, now_s() - interval_s);
+    cursor.call_done(now_s());
+  }
+  if (others) {
+    others->stop();
+    for (auto& problem : others->problems()) info_.warnings.push_back(problem);
   }
   info_.phases.back().end_s = now_s();
   return stop;
+}
+
+// Clients 1..N-1 of a phase with "clients": N, each with its own connection and sessions.
+std::unique_ptr<ConcurrentClients> Run::start_other_clients(const Phase& phase, double interval_s) {
+  ClientCallbacks callbacks;
+  callbacks.record = [this](int client, const std::string& tool, double sent_s, const CallOutcome& c, CallKind kind) {
+    record_call(tool, sent_s, c, kind, client);
+  };
+  callbacks.session_ended = [this] { session_ended(); };
+  callbacks.now_s = [this] { return now_s(); };
+  callbacks.cancelled = [] { return stop_requested(); };
+  callbacks.make_transport = [this] { return server_->another_http_transport(); };
+  // Every client speaks what the first one agreed on.
+  ClientOptions options;
+  options.protocol.pinned = negotiated_;
+  return std::make_unique<ConcurrentClients>(phase, interval_s, o_.init_timeout, o_.call_timeout, options,
+                                             std::move(callbacks));
 }
 
 // `sample PID 3` of the largest process while the server still runs, when the evidence
@@ -460,6 +491,10 @@ Result<void> Run::prepare() {
     return Error(Errc::usage, "scenario " + o_.scenario.name +
                                   " opens and closes sessions (calls_per_session): sessions exist only over "
                                   "Streamable HTTP; run it with --http URL");
+  }
+  if (o_.scenario.max_clients() > 1 && !o_.http) {
+    return Error(Errc::usage, "scenario " + o_.scenario.name +
+                                  " runs concurrent clients: over stdio a server has one client; run it with --http URL");
   }
   const bool attach = !o_.attach_pids.empty() || !o_.attach_names.empty();
   if (attach) {
@@ -524,6 +559,7 @@ Result<Report> Run::execute() {
   launch.command = o_.server_command;
   launch.attach = attached_;
   launch.env = o_.server_env;
+  launch.cwd = o_.server_cwd;
   if (hooks_) {
     for (const auto& [k, v] : hooks_->environment()) launch.env[k] = v;
   }
@@ -568,7 +604,7 @@ Result<Report> Run::execute() {
 // An attached server without a transport: sampled for the whole duration while whatever
 // really drives it (a client mcpleak does not see) goes on. Growth is judged over time.
 void Run::watch_only() {
-  info_.phases.push_back({"watch", true, now_s(), now_s(), 0});
+  info_.phases.push_back({"watch", true, now_s(), now_s(), 0, ""});
   phase_name_ = "watch";
   while (now_s() < o_.duration_s) {
     if (stop_requested()) {
@@ -581,6 +617,10 @@ void Run::watch_only() {
       fail("attached server exited during the run (" + *why + ")");
       break;
     }
+    if (sampler_->root_gone()) {  // a zombie still answers kill(pid, 0)
+      fail("attached process " + std::to_string(sampler_->gone_root()) + " exited during the run");
+      break;
+    }
     maybe_look();
     report_progress();
     if (decided_) break;
@@ -591,7 +631,10 @@ void Run::watch_only() {
 
 // initialize, tools/list, the scenario's phases, then the client's own counters.
 Result<Report> Run::drive(Transport& transport) {
-  McpClient client(transport, [] { return stop_requested(); });
+  ClientOptions client_options;
+  client_options.protocol = o_.protocol;
+  client_options.handshake_first = o_.scenario.uses_sessions();
+  McpClient client(transport, [] { return stop_requested(); }, client_options);
   auto hello = client.initialize(o_.init_timeout);
   if (!hello) {
     std::string why = "would not initialize: " + hello.error().message;
@@ -607,6 +650,15 @@ Result<Report> Run::drive(Transport& transport) {
   }
   info_.server_name = hello->name + (hello->version.empty() ? "" : " " + hello->version);
   info_.protocol_version = hello->protocol_version;
+  info_.protocol_era = hello->era;
+  negotiated_ = hello->protocol_version;
+  if (!hello->negotiation_note.empty()) info_.warnings.push_back(hello->negotiation_note);
+  if (client.modern() && o_.scenario.uses_sessions()) {
+    (void)finish();
+    return Error(Errc::usage, "scenario " + o_.scenario.name + " opens and ends sessions, and the server speaks " +
+                                  hello->protocol_version +
+                                  ", which has none (it refused the initialize handshake)");
+  }
 
   if (auto tools = client.list_tools(o_.call_timeout)) {
     for (const auto& t : *tools) offered_tools_.insert(t.name);
@@ -644,8 +696,13 @@ Result<Report> Run::drive(Transport& transport) {
     const Stop stop = run_phase(i, lengths[i], client, transport);
     if (stop == Stop::interrupted || stop == Stop::server_failed) break;
   }
-  // A client that is done says so: the server may free the session now.
-  if (transport.supports_sessions() && !info_.server_failure) (void)transport.end_session();
+  // A client that is done says so, and the server may free the session now; unless the
+  // scenario abandons its sessions, as a client that just goes away does.
+  const bool abandons = std::any_of(o_.scenario.phases.begin(), o_.scenario.phases.end(),
+                                    [](const Phase& p) { return p.close == SessionClose::abandon; });
+  if (transport.supports_sessions() && !client.modern() && !info_.server_failure && !abandons) {
+    (void)transport.end_session();
+  }
   const auto counters = client.counters();
   info_.non_json_lines = counters.non_json_lines;
   if (counters.non_json_lines > 0) {

@@ -15,6 +15,7 @@
 
 #include "harness/attribution/attribute_mode.h"
 #include "harness/mcp/http_endpoint.h"
+#include "harness/mcp/protocol.h"
 #include "harness/model/report.h"
 #include "harness/result.h"
 #include "harness/runner/progress.h"
@@ -28,6 +29,7 @@ struct RunOptions {
   std::optional<HttpEndpoint> http;             // --http: drive it over Streamable HTTP here
   std::vector<std::pair<std::string, std::string>> http_headers;  // --header, on every HTTP request
   std::map<std::string, std::string> server_env;  // set in the spawned server's environment
+  std::string server_cwd;                         // its working folder (a client config's cwd)
   // Values that must never reach a report (a config's env and header values, --header
   // values): masked wherever they occur in the recorded command lines and URL.
   std::vector<std::string> secrets;
@@ -42,6 +44,7 @@ struct RunOptions {
   double budget_bytes_per_min = 1e6;
   std::optional<double> rate_override;         // --rate: every call phase at this rate
   bool early_stop = true;
+  ProtocolChoice protocol;                      // --protocol: auto, or one version
   std::chrono::milliseconds call_timeout{30000};
   std::chrono::milliseconds init_timeout{30000};  // over HTTP: to listen, then to answer
   std::chrono::milliseconds sample_period{250};

@@ -1,7 +1,7 @@
 #include "harness/runner/scenario.h"
 
 #include <algorithm>
-
+#include <cctype>
 #include <filesystem>
 
 #include "harness/runner/units.h"
@@ -167,7 +167,55 @@ struct Loader {
     }
     const int lengths = ph.duration_s.has_value() + ph.share.has_value() + ph.calls.has_value();
     if (lengths > 1) return fail(path, "give at most one of \"duration\", \"share\" and \"calls\"");
+    auto clients = whole_number(pj, "clients", path, 1, 64);
+    if (!clients) return clients.error();
+    if (*clients) {
+      if (ph.idle) return fail(path + ".clients", "an idle phase has no clients");
+      ph.clients = static_cast<int>(**clients);
+    }
     return ph;
+  }
+
+  // A whole number in [lo, hi], given as a number or as a string after ${VAR} substitution
+  // ("clients": "${clients}").
+  Result<std::optional<std::uint64_t>> whole_number(const json& obj, const char* key, const std::string& path,
+                                                   std::uint64_t lo, std::uint64_t hi) const {
+    const auto it = obj.find(key);
+    if (it == obj.end()) return std::optional<std::uint64_t>();
+    const std::string at = path + "." + key;
+    std::optional<std::uint64_t> v;
+    if (it->is_number_unsigned()) {
+      v = it->get<std::uint64_t>();
+    } else if (it->is_string()) {
+      auto text = substitute(it->get<std::string>(), at);
+      if (!text) return text.error();
+      if (!text->empty() && text->size() < 8 && std::all_of(text->begin(), text->end(), ::isdigit)) {
+        v = std::stoull(*text);
+      }
+    }
+    if (!v || *v < lo || *v > hi) {
+      return fail(at, "expected a whole number from " + std::to_string(lo) + " to " + std::to_string(hi));
+    }
+    return v;
+  }
+
+  // "close": delete | abandon | mixed (only with calls_per_session). Returns whether the
+  // phase is to be split into a delete half and an abandon half.
+  Result<bool> session_close(const json& pj, const std::string& path, Phase& ph) const {
+    const auto it = pj.find("close");
+    if (it == pj.end()) return false;
+    const std::string at = path + ".close";
+    if (ph.calls_per_session.empty()) return fail(at, "only a phase with calls_per_session closes sessions");
+    if (!it->is_string()) return fail(at, "expected \"delete\", \"abandon\" or \"mixed\"");
+    auto text = substitute(it->get<std::string>(), at);
+    if (!text) return text.error();
+    if (*text == "delete") return false;
+    if (*text == "abandon") {
+      ph.close = SessionClose::abandon;
+      return false;
+    }
+    if (*text == "mixed") return true;
+    return fail(at, "expected \"delete\", \"abandon\" or \"mixed\", got \"" + *text + "\"");
   }
 };
 
@@ -216,9 +264,29 @@ Result<Scenario> parse_scenario(std::string_view text, const std::string& source
     return L.fail("$.phases", "expected a non-empty array of phases");
   }
   for (std::size_t i = 0; i < phases->size(); ++i) {
-    auto ph = L.phase((*phases)[i], "$.phases[" + std::to_string(i) + "]");
+    const std::string path = "$.phases[" + std::to_string(i) + "]";
+    auto ph = L.phase((*phases)[i], path);
     if (!ph) return ph.error();
+    auto mixed = L.session_close((*phases)[i], path, *ph);
+    if (!mixed) return mixed.error();
+    if (!*mixed) {
+      s.phases.push_back(std::move(*ph));
+      continue;
+    }
+    if (ph->calls) return L.fail(path + ".close", "\"mixed\" splits the phase in two halves: give it a duration or a share, not calls");
+    // Each half gets half the phase's length; a phase with neither duration nor share
+    // shares the rest of the run equally, which two phases do too.
+    Phase abandon = *ph;
+    const std::string name = ph->name;
+    ph->name = name + " (delete)";
+    abandon.name = name + " (abandon)";
+    abandon.close = SessionClose::abandon;
+    for (Phase* half : {&*ph, &abandon}) {
+      if (half->duration_s) *half->duration_s /= 2;
+      if (half->share) *half->share /= 2;
+    }
     s.phases.push_back(std::move(*ph));
+    s.phases.push_back(std::move(abandon));
   }
   if (const auto d = doc.find("diagnostics"); d != doc.end()) {
     if (!d->is_object() || !d->contains("tool") || !(*d)["tool"].is_string()) {
@@ -250,6 +318,16 @@ Result<Scenario> parse_scenario(std::string_view text, const std::string& source
     }
   }
   return s;
+}
+
+const char* session_close_name(SessionClose close) {
+  return close == SessionClose::abandon ? "abandon" : "delete";
+}
+
+int Scenario::max_clients() const {
+  int most = 1;
+  for (const auto& p : phases) most = std::max(most, p.clients);
+  return most;
 }
 
 bool Scenario::uses_sessions() const {

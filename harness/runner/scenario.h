@@ -21,6 +21,11 @@ struct Step {
   nlohmann::json args = nlohmann::json::object();  // variables already substituted
 };
 
+// How a session ends in a phase that opens sessions: DELETE with its Mcp-Session-Id, or
+// abandoned (never closed, just no longer used: what many real clients do).
+enum class SessionClose { del, abandon };
+const char* session_close_name(SessionClose close);  // "delete" | "abandon"
+
 struct Phase {
   std::string name;
   bool idle = false;                    // no calls: measures time-driven growth / retention
@@ -34,6 +39,12 @@ struct Phase {
   // unequal length keep calls and sessions from rising in lockstep, so that growth per
   // session can be told from growth per call.
   std::vector<std::uint64_t> calls_per_session;
+  // "close": delete | abandon | mixed. mixed is split at load into two phases of half the
+  // length each, "NAME (delete)" then "NAME (abandon)", so that each has its own growth.
+  SessionClose close = SessionClose::del;
+  // "clients": this many concurrent clients, each with its own connection and session,
+  // make the phase's calls (Streamable HTTP only for more than one).
+  int clients = 1;
 };
 
 struct DiagnosticsSpec {
@@ -56,6 +67,8 @@ struct Scenario {
 
   // Whether any phase opens and closes sessions (needs a transport that has them).
   bool uses_sessions() const;
+  // The most concurrent clients of any phase (more than one needs Streamable HTTP).
+  int max_clients() const;
 };
 
 // Parses a scenario file's text. `vars` (from --var) override the file's "vars".

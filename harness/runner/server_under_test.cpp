@@ -24,7 +24,7 @@ Result<void> ServerUnderTest::start() {
     }
     return {};
   }
-  auto spawned = ChildGroup::spawn(launch_.command, pipes_, launch_.env);
+  auto spawned = ChildGroup::spawn(launch_.command, pipes_, launch_.env, launch_.cwd);
   if (!spawned) return spawned.error();
   group_.emplace(std::move(*spawned));
   return {};

@@ -29,6 +29,7 @@ struct ServerLaunch {
   std::vector<std::string> command;                 // spawned: argv (searched in PATH)
   std::vector<pid_t> attach;                        // attached: the roots; command is then empty
   std::map<std::string, std::string> env;           // set in a spawned server's environment
+  std::string cwd;                                  // a spawned server's working folder; empty: ours
   std::optional<HttpEndpoint> http;                 // drive it over Streamable HTTP here
   std::vector<std::pair<std::string, std::string>> http_headers;  // sent on every HTTP request
   std::string log_path;                             // server.log (spawned only)

@@ -123,6 +123,27 @@ inline int free_loopback_port() {
   return port;
 }
 
+// Whether something accepts TCP connections on the loopback port.
+inline bool port_accepts(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  ::close(fd);
+  return ok;
+}
+
+inline std::string mcp_url(int port) { return "http://127.0.0.1:" + std::to_string(port) + "/mcp"; }
+
+// axref serving Streamable HTTP on the port, with `extra` flags.
+inline std::vector<std::string> axref_http(int port, std::vector<std::string> extra = {}) {
+  std::vector<std::string> cmd{axref_bin(), "--transport", "streamable-http", "--port", std::to_string(port)};
+  cmd.insert(cmd.end(), extra.begin(), extra.end());
+  return cmd;
+}
+
 // True when no process of `pid`'s former process group (the server leads its own
 // group, so its pid is the pgid) is alive, and `pid` itself is gone.
 inline bool group_gone(pid_t pgid) {

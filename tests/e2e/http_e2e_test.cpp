@@ -18,24 +18,6 @@ namespace {
 constexpr double kKiB = 1024.0;
 constexpr double kScale = 4;
 
-bool accepts(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  ::close(fd);
-  return ok;
-}
-
-std::string url(int port) { return "http://127.0.0.1:" + std::to_string(port) + "/mcp"; }
-
-std::vector<std::string> axref_http(int port, std::vector<std::string> extra = {}) {
-  std::vector<std::string> cmd{axref_bin(), "--transport", "streamable-http", "--port", std::to_string(port)};
-  cmd.insert(cmd.end(), extra.begin(), extra.end());
-  return cmd;
-}
 
 std::string summary(const e2e::Run& r) {
   if (!r.report.is_object()) return "exit " + std::to_string(r.exit_code) + ", no report.json; stderr: " + r.stderr_text;
@@ -48,7 +30,7 @@ const std::vector<std::string> kSessionsRun = {"--scenario", "sessions", "--dura
                                                "20s", "--warmup", "2s", "--quiet"};
 
 std::vector<std::string> run_args(int port, const std::vector<std::string>& rest) {
-  std::vector<std::string> a{"run", "--http", url(port)};
+  std::vector<std::string> a{"run", "--http", e2e::mcp_url(port)};
   a.insert(a.end(), rest.begin(), rest.end());
   return a;
 }
@@ -57,12 +39,12 @@ std::vector<std::string> run_args(int port, const std::vector<std::string>& rest
 
 TEST_CASE("http: fixed axref is bounded on sessions and frees every closed session", "[e2e][http]") {
   const int port = e2e::free_loopback_port();
-  auto r = run_mcpleak("http-axref-fixed-sessions", run_args(port, kSessionsRun), axref_http(port));
+  auto r = run_mcpleak("http-axref-fixed-sessions", run_args(port, kSessionsRun), e2e::axref_http(port));
   INFO(summary(r));
   REQUIRE(r.exit_code == 0);
   CHECK(r.report["verdict"] == "bounded");
   CHECK(r.report["server"]["transport"] == "streamable-http");
-  CHECK(r.report["server"]["url"] == url(port));
+  CHECK(r.report["server"]["url"] == e2e::mcp_url(port));
   CHECK(r.report["calls"]["failed"].get<int>() == 0);
   CHECK(r.report["calls"]["ok"].get<int>() >= 100);
   const auto& end = r.report["diagnostics"]["end"];
@@ -74,7 +56,7 @@ TEST_CASE("http: fixed axref is bounded on sessions and frees every closed sessi
 TEST_CASE("http: session-retain is leaking, attributed to sessions at the injected size", "[e2e][http]") {
   const int port = e2e::free_loopback_port();
   auto r = run_mcpleak("http-axref-session-retain", run_args(port, kSessionsRun),
-                       axref_http(port, {"--inject", "session-retain", "--inject-scale", "4"}));
+                       e2e::axref_http(port, {"--inject", "session-retain", "--inject-scale", "4"}));
   INFO(summary(r));
   REQUIRE(r.exit_code == 1);
   CHECK(r.report["verdict"] == "leaking");
@@ -95,7 +77,7 @@ TEST_CASE("http: a server that never listens is server-failed, with the reason",
   INFO(summary(r));
   REQUIRE(r.exit_code == 3);
   CHECK(r.report["verdict"] == "server-failed");
-  CHECK(r.report["reason"].get<std::string>().find("nothing listened on " + url(port)) != std::string::npos);
+  CHECK(r.report["reason"].get<std::string>().find("nothing listened on " + e2e::mcp_url(port)) != std::string::npos);
   CHECK(r.report["samples"].get<int>() > 0);  // sampled while it waited
   CHECK(e2e::no_server_left(r));
 }
@@ -114,7 +96,7 @@ TEST_CASE("http: a server that exits before listening is server-failed with its 
 
 TEST_CASE("http: a port already taken is a usage error before anything starts", "[e2e][http]") {
   const int port = e2e::free_loopback_port();
-  const auto squatter = axref_http(port);
+  const auto squatter = e2e::axref_http(port);
   std::vector<char*> argv;
   for (const auto& a : squatter) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
@@ -123,12 +105,12 @@ TEST_CASE("http: a port already taken is a usage error before anything starts", 
   // Wait, bounded, until the squatter accepts connections.
   bool listening = false;
   for (int i = 0; i < 200 && !listening; ++i) {
-    listening = accepts(port);
+    listening = e2e::port_accepts(port);
     if (!listening) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   REQUIRE(listening);
   auto r = run_mcpleak("http-port-taken", run_args(port, {"--tool", "Snapshot", "--duration", "30s", "--quiet"}),
-                       axref_http(port), 60);
+                       e2e::axref_http(port), 60);
   ::kill(pid, SIGTERM);
   int status = 0;
   ::waitpid(pid, &status, 0);
@@ -173,9 +155,9 @@ TEST_CASE("http: ab over HTTP, one port each, fails the session-retaining candid
   };
   const std::string root = e2e::fresh_dir("http-ab-run");
   auto r = run_mcpleak("http-ab",
-                       {"ab", "--base", join(axref_http(base_port)), "--candidate",
-                        join(axref_http(cand_port, {"--inject", "session-retain", "--inject-scale", "4"})),
-                        "--http", url(base_port), "--candidate-http", url(cand_port), "--scenario", "sessions",
+                       {"ab", "--base", join(e2e::axref_http(base_port)), "--candidate",
+                        join(e2e::axref_http(cand_port, {"--inject", "session-retain", "--inject-scale", "4"})),
+                        "--http", e2e::mcp_url(base_port), "--candidate-http", e2e::mcp_url(cand_port), "--scenario", "sessions",
                         "--duration", "90s", "--min-duration", "20s", "--warmup", "2s", "--quiet", "--out", root},
                        {});
   INFO(r.stderr_text << r.stdout_text);
@@ -183,16 +165,16 @@ TEST_CASE("http: ab over HTTP, one port each, fails the session-retaining candid
   auto base = e2e::load_run(root + "/base");
   auto cand = e2e::load_run(root + "/candidate");
   CHECK(base.report["verdict"] == "bounded");
-  CHECK(base.report["server"]["url"] == url(base_port));
+  CHECK(base.report["server"]["url"] == e2e::mcp_url(base_port));
   CHECK(cand.report["verdict"] == "leaking");
-  CHECK(cand.report["server"]["url"] == url(cand_port));
+  CHECK(cand.report["server"]["url"] == e2e::mcp_url(cand_port));
   CHECK(e2e::no_server_left(base));
   CHECK(e2e::no_server_left(cand));
 }
 
 TEST_CASE("http: ab with --http but no --candidate-http is a usage error", "[e2e][http]") {
   auto r = run_mcpleak("http-ab-one-port",
-                       {"ab", "--base", axref_bin(), "--candidate", axref_bin(), "--http", url(1), "--quiet"}, {}, 60);
+                       {"ab", "--base", axref_bin(), "--candidate", axref_bin(), "--http", e2e::mcp_url(1), "--quiet"}, {}, 60);
   CHECK(r.exit_code == 2);
   CHECK(r.stderr_text.find("--candidate-http") != std::string::npos);
 }

@@ -16,7 +16,7 @@ Synth loop_then_idle() {
   ordinary_noise(g);
   g.duration_s = 180;
   g.calls_per_s = 5;
-  g.phases = {PhaseInfo{"loop", false, 0, 120}, PhaseInfo{"idle", true, 120, 180}};
+  g.phases = {PhaseInfo{"loop", false, 0, 120, 0, ""}, PhaseInfo{"idle", true, 120, 180, 0, ""}};
   return g;
 }
 
@@ -100,8 +100,8 @@ TEST_CASE("growth that follows sessions, not calls, is driven by sessions", "[an
   g.sessions_per_s = 1;
   g.calls_per_s = 3;
   g.duration_s = 150;
-  g.phases = {PhaseInfo{"slow", false, 0, 50}, PhaseInfo{"fast", false, 50, 100},
-              PhaseInfo{"slow2", false, 100, 150}};
+  g.phases = {PhaseInfo{"slow", false, 0, 50, 0, ""}, PhaseInfo{"fast", false, 50, 100, 0, ""},
+              PhaseInfo{"slow2", false, 100, 150, 0, ""}};
   g.per_state = [](const Sample& s) { return 100 * kKiB * static_cast<double>(s.sessions); };
   auto samples = make_series(g, 9);
   // Make the call rate differ by phase (3/s, 12/s, 3/s) without touching sessions.

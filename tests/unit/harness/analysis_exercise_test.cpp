@@ -38,8 +38,8 @@ std::vector<CallRecord> calls_every(double from_s, double interval_s, int n, con
 
 RunInfo loop_run(double loop_end_s, double idle_end_s = 0) {
   RunInfo run = make_run(1 * kMiB, 5, 30);
-  run.phases.push_back(PhaseInfo{"loop", false, 0, loop_end_s, 0.2});
-  if (idle_end_s > loop_end_s) run.phases.push_back(PhaseInfo{"idle", true, loop_end_s, idle_end_s, 0});
+  run.phases.push_back(PhaseInfo{"loop", false, 0, loop_end_s, 0.2, ""});
+  if (idle_end_s > loop_end_s) run.phases.push_back(PhaseInfo{"idle", true, loop_end_s, idle_end_s, 0, ""});
   run.elapsed_s = std::max(loop_end_s, idle_end_s);
   return run;
 }
@@ -106,7 +106,7 @@ TEST_CASE("a hung call leaves a gap up to the end of the phase", "[analysis][exe
   for (const auto& c : calls) {
     if (c.t_s + c.latency_ms / 1000 <= 20) tally.add(c, 0);
   }
-  std::vector<PhaseInfo> so_far = {PhaseInfo{"loop", false, 0, 20, 0.2}};
+  std::vector<PhaseInfo> so_far = {PhaseInfo{"loop", false, 0, 20, 0.2, ""}};
   const Exercise at_20 = tally.summarize(so_far, 20, analysis::exercise_rule(run));
   CHECK_FALSE(at_20.exercised);
   CHECK(at_20.calls.failed == 0);
@@ -150,7 +150,7 @@ TEST_CASE("the allowed gap is the longer of 5 s and three call intervals, or --m
 
 TEST_CASE("an idle-only run has nothing to exercise", "[analysis][exercise]") {
   RunInfo run = make_run(1 * kMiB, 5, 30);
-  run.phases = {PhaseInfo{"idle", true, 0, 60, 0}};
+  run.phases = {PhaseInfo{"idle", true, 0, 60, 0, ""}};
   const Exercise e = analysis::assess_exercise({}, run, 60);
   CHECK_FALSE(e.required);
   CHECK(e.exercised);

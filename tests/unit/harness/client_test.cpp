@@ -32,6 +32,9 @@ class FakeTransport final : public mcpleak::Transport {
   // Runs on the thread that called send(), once per message; queues replies with
   // deliver()/close()/run(). Empty means the server never answers.
   std::function<void(const json& msg, FakeTransport& t)> script;
+  // Servers of the initialize era answer 2026-07-28's server/discover, which the client
+  // sends first, with "method not found", before the script sees anything.
+  bool legacy_discover = true;
 
   ~FakeTransport() override { stop(); }
 
@@ -48,6 +51,10 @@ class FakeTransport final : public mcpleak::Transport {
       sent_.push_back(msg);
     }
     cv_.notify_all();
+    if (legacy_discover && msg.contains("id") && msg.value("method", "") == "server/discover") {
+      deliver(json{{"jsonrpc", "2.0"}, {"id", msg["id"]}, {"error", {{"code", -32601}, {"message", "Method not found"}}}});
+      return {};
+    }
     if (script) script(msg, *this);
     return {};
   }
@@ -179,11 +186,16 @@ TEST_CASE("client accepts a server that answers 2024-11-05", "[mcp][client]") {
   CHECK(hello->version == "9.9");
   CHECK(hello->capabilities.contains("tools"));
   const auto sent = t.sent();
-  REQUIRE(sent.size() == 2);
-  // The client asks for its newest version and then confirms with initialized.
-  CHECK(sent[0]["params"]["protocolVersion"] == mcpleak::kSupportedProtocolVersions.front());
-  CHECK(sent[1]["method"] == "notifications/initialized");
-  CHECK_FALSE(sent[1].contains("id"));
+  REQUIRE(sent.size() == 3);
+  // server/discover first; then the handshake offering the newest version of that era,
+  // confirmed with initialized.
+  CHECK(sent[0]["method"] == "server/discover");
+  CHECK(sent[1]["method"] == "initialize");
+  CHECK(sent[1]["params"]["protocolVersion"] == mcpleak::kHandshakeVersions.front());
+  CHECK(sent[2]["method"] == "notifications/initialized");
+  CHECK_FALSE(sent[2].contains("id"));
+  CHECK(hello->era == "initialize");
+  CHECK_FALSE(client.modern());
 }
 
 TEST_CASE("client refuses a protocol version it does not speak", "[mcp][client]") {
@@ -478,4 +490,190 @@ TEST_CASE("client survives members of the wrong type in a server's answers", "[m
   const CallOutcome error = client.call_tool("error", json::object(), 5s);
   CHECK_FALSE(error.ok);
   CHECK(error.error.find("-32000") != std::string::npos);
+}
+
+namespace {
+
+constexpr const char* kVersionKey = "io.modelcontextprotocol/protocolVersion";
+
+json error_reply(const json& id, int code, const std::string& message, json data = nullptr) {
+  json e = {{"code", code}, {"message", message}};
+  if (!data.is_null()) e["data"] = std::move(data);
+  return {{"jsonrpc", "2.0"}, {"id", id}, {"error", e}};
+}
+
+// server/discover's answer as the v2 TypeScript SDK gives it (tests/fixtures/protocol/).
+json discover_result() {
+  return {{"supportedVersions", {"2026-07-28"}},
+          {"capabilities", {{"tools", {{"listChanged", true}}}}},
+          {"resultType", "complete"},
+          {"_meta", {{"io.modelcontextprotocol/serverInfo", {{"name", "v2"}, {"version", "2.4.0"}}}}}};
+}
+
+// A 2026-07-28-only server: discover and tools/call with the envelope; -32022 for the
+// handshake and for requests without it.
+void modern_server(const json& m, FakeTransport& t) {
+  if (!m.contains("id")) return;
+  const json meta = m.value("params", json::object()).value("_meta", json::object());
+  if (meta.value(kVersionKey, "") != "2026-07-28") {
+    t.deliver(error_reply(m["id"], -32022, "Unsupported protocol version", {{"supported", {"2026-07-28"}}}));
+  } else if (is_request(m, "server/discover")) {
+    t.deliver(response(m["id"], discover_result()));
+  } else if (is_request(m, "tools/call")) {
+    t.deliver(response(m["id"], {{"content", {{{"type", "text"}, {"text", "ok"}}}}, {"resultType", "complete"}}));
+  } else {
+    t.deliver(error_reply(m["id"], -32601, "Method not found"));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("client speaks 2026-07-28 when server/discover answers: _meta on every request, no handshake",
+          "[mcp][client][protocol]") {
+  FakeTransport t;
+  t.legacy_discover = false;
+  t.script = modern_server;
+  McpClient client(t, kNever);
+  auto hello = client.initialize(5s);
+  REQUIRE(hello);
+  CHECK(hello->protocol_version == "2026-07-28");
+  CHECK(hello->era == "2026-07-28");
+  CHECK(hello->name == "v2");
+  CHECK(hello->version == "2.4.0");
+  CHECK(client.modern());
+  const CallOutcome out = client.call_tool("Snapshot", json::object(), 5s);
+  CHECK(out.ok);
+  // 2026-07-28 has no ping: liveness is asked with server/discover.
+  CHECK(client.ping(5s));
+  const auto sent = t.sent();
+  for (const auto& m : sent) {
+    INFO(m.dump());
+    CHECK(m.value("method", "") != "initialize");
+    CHECK(m.value("method", "") != "notifications/initialized");
+    CHECK(m.value("method", "") != "ping");
+    CHECK(m["params"]["_meta"][kVersionKey] == "2026-07-28");
+    CHECK(m["params"]["_meta"]["io.modelcontextprotocol/clientCapabilities"] == json::object());
+  }
+}
+
+TEST_CASE("client falls back to the handshake when discover is unanswered, and back again on -32022",
+          "[mcp][client][protocol]") {
+  // A slow 2026-07-28-only server: discover's answer comes too late, the handshake gets
+  // -32022 listing 2026-07-28, and the client speaks it without a handshake.
+  FakeTransport t;
+  t.legacy_discover = false;
+  std::atomic<int> discovers{0};
+  t.script = [&](const json& m, FakeTransport& tr) {
+    if (is_request(m, "server/discover") && discovers++ == 0) return;  // the first one is lost
+    modern_server(m, tr);
+  };
+  mcpleak::ClientOptions options;
+  options.discover_timeout = 100ms;
+  McpClient client(t, kNever, options);
+  auto hello = client.initialize(5s);
+  REQUIRE(hello);
+  CHECK(hello->protocol_version == "2026-07-28");
+  CHECK(client.modern());
+  CHECK(discovers.load() == 2);
+  CHECK(hello->negotiation_note.find("no answer") != std::string::npos);
+}
+
+TEST_CASE("client follows a -32022 that lists an older handshake version", "[mcp][client][protocol]") {
+  FakeTransport t;
+  t.script = [](const json& m, FakeTransport& tr) {
+    if (!is_request(m, "initialize")) return basic_server(m, tr);
+    const std::string asked = m["params"]["protocolVersion"];
+    if (asked == "2025-06-18") return basic_server(m, tr, "2025-06-18");
+    tr.deliver(error_reply(m["id"], -32022, "Unsupported protocol version: " + asked,
+                           {{"supported", {"2025-06-18", "2024-11-05"}}, {"requested", asked}}));
+  };
+  McpClient client(t, kNever);
+  auto hello = client.initialize(5s);
+  REQUIRE(hello);
+  CHECK(hello->protocol_version == "2025-06-18");
+  CHECK_FALSE(client.modern());
+}
+
+TEST_CASE("client with a pinned version uses it alone", "[mcp][client][protocol]") {
+  SECTION("a handshake version: no discover, and the server must agree") {
+    FakeTransport t;
+    t.script = [](const json& m, FakeTransport& tr) { basic_server(m, tr, "2025-11-25"); };
+    mcpleak::ClientOptions options;
+    options.protocol.pinned = "2025-11-25";
+    McpClient client(t, kNever, options);
+    auto hello = client.initialize(5s);
+    REQUIRE(hello);
+    CHECK(hello->protocol_version == "2025-11-25");
+    CHECK(t.sent().front()["method"] == "initialize");
+    CHECK(t.sent().front()["params"]["protocolVersion"] == "2025-11-25");
+
+    FakeTransport other;
+    other.script = [](const json& m, FakeTransport& tr) { basic_server(m, tr, "2025-06-18"); };
+    McpClient refusing(other, kNever, options);
+    auto wrong = refusing.initialize(5s);
+    REQUIRE_FALSE(wrong);
+    CHECK(wrong.error().message.find("--protocol asked for 2025-11-25") != std::string::npos);
+  }
+  SECTION("2026-07-28: a server of the handshake era is an error, not a fallback") {
+    FakeTransport t;
+    t.script = [](const json& m, FakeTransport& tr) { basic_server(m, tr); };
+    mcpleak::ClientOptions options;
+    options.protocol.pinned = "2026-07-28";
+    McpClient client(t, kNever, options);
+    auto hello = client.initialize(5s);
+    REQUIRE_FALSE(hello);
+    CHECK(hello.error().code == Errc::protocol);
+    for (const auto& m : t.sent()) CHECK(m.value("method", "") != "initialize");
+  }
+}
+
+TEST_CASE("client fails a call whose result asks for input, and refuses elicitation requests",
+          "[mcp][client][protocol]") {
+  FakeTransport t;
+  t.legacy_discover = false;
+  t.script = [](const json& m, FakeTransport& tr) {
+    if (is_request(m, "tools/call")) {
+      tr.deliver(response(m["id"], {{"resultType", "input_required"},
+                                    {"inputRequests", {{"k", {{"method", "elicitation/create"}}}}},
+                                    {"requestState", "s"}}));
+      return;
+    }
+    modern_server(m, tr);
+  };
+  McpClient client(t, kNever);
+  REQUIRE(client.initialize(5s));
+  const CallOutcome out = client.call_tool("Ask", json::object(), 5s);
+  CHECK_FALSE(out.ok);
+  CHECK(out.error.find("input_required") != std::string::npos);
+
+  // 2025-11-25: the server asks the client directly, with an id that may be 0.
+  t.deliver(json{{"jsonrpc", "2.0"}, {"id", 0}, {"method", "elicitation/create"}, {"params", json::object()}});
+  const json answer = t.wait_sent([](const json& m) { return m.contains("error") && m["id"] == 0; });
+  REQUIRE_FALSE(answer.is_null());
+  CHECK(answer["error"]["message"].get<std::string>().find("not supported") != std::string::npos);
+}
+
+TEST_CASE("client asked to try the handshake first still reaches a 2026-07-28-only server",
+          "[mcp][client][protocol]") {
+  FakeTransport t;
+  t.legacy_discover = false;
+  t.script = modern_server;
+  mcpleak::ClientOptions options;
+  options.handshake_first = true;
+  McpClient client(t, kNever, options);
+  auto hello = client.initialize(5s);
+  REQUIRE(hello);
+  CHECK(hello->protocol_version == "2026-07-28");
+  const auto sent = t.sent();
+  REQUIRE(sent.size() >= 2);
+  CHECK(sent[0]["method"] == "initialize");
+  CHECK(sent[1]["method"] == "server/discover");
+
+  FakeTransport both;
+  both.script = [](const json& m, FakeTransport& tr) { basic_server(m, tr, "2025-11-25"); };
+  McpClient old(both, kNever, options);
+  auto hello_old = old.initialize(5s);
+  REQUIRE(hello_old);
+  CHECK(hello_old->protocol_version == "2025-11-25");
+  CHECK(both.sent().front()["method"] == "initialize");
 }

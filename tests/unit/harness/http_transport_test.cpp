@@ -33,6 +33,14 @@ namespace {
 
 const auto kNever = [] { return false; };
 
+// These servers speak the initialize era only: the client is pinned to it, and the
+// transport's sessions are what is tested. 2026-07-28 over HTTP has its own test below.
+mcpleak::ClientOptions handshake_era() {
+  mcpleak::ClientOptions options;
+  options.protocol.pinned = "2025-06-18";
+  return options;
+}
+
 // A loopback server on a free port; `handle` answers every POST.
 class ScriptedServer {
  public:
@@ -102,7 +110,7 @@ TEST_CASE("http: initialize sets the session, later requests carry it and the pr
           "[mcp][http]") {
   ScriptedServer server(json_server);
   HttpTransport transport(server.endpoint(), {});
-  McpClient client(transport, kNever);
+  McpClient client(transport, kNever, handshake_era());
   auto hello = client.initialize(5s);
   REQUIRE(hello);
   CHECK(hello->name == "scripted");
@@ -120,7 +128,7 @@ TEST_CASE("http: initialize sets the session, later requests carry it and the pr
 TEST_CASE("http: end_session DELETEs the session and the next initialize opens a new one", "[mcp][http]") {
   ScriptedServer server(json_server);
   HttpTransport transport(server.endpoint(), {});
-  McpClient client(transport, kNever);
+  McpClient client(transport, kNever, handshake_era());
   REQUIRE(client.initialize(5s));
   REQUIRE(transport.end_session());
   CHECK(server.deletes() == std::vector<std::string>{"session-1"});
@@ -153,7 +161,7 @@ TEST_CASE("http: an event-stream answer with a notification before the response"
                     "text/event-stream");
   });
   HttpTransport transport(server.endpoint(), {});
-  McpClient client(transport, kNever);
+  McpClient client(transport, kNever, handshake_era());
   REQUIRE(client.initialize(5s));
   auto call = client.call_tool("Snapshot", json::object(), 5s);
   REQUIRE(call.ok);
@@ -183,7 +191,7 @@ TEST_CASE("http: failures answer the request at once instead of a timeout", "[mc
       if (!c.content_type.empty()) res.set_content(c.body, c.content_type.c_str());
     });
     HttpTransport transport(server.endpoint(), {});
-    McpClient client(transport, kNever);
+    McpClient client(transport, kNever, handshake_era());
     REQUIRE(client.initialize(5s));
     const auto started = std::chrono::steady_clock::now();
     auto call = client.call_tool("Snapshot", json::object(), 20s);
@@ -203,7 +211,7 @@ TEST_CASE("http: a server JSON-RPC error in a 4xx body reaches the caller", "[mc
                     "application/json");
   });
   HttpTransport transport(server.endpoint(), {});
-  McpClient client(transport, kNever);
+  McpClient client(transport, kNever, handshake_era());
   REQUIRE(client.initialize(5s));
   auto call = client.call_tool("Snapshot", json::object(), 5s);
   CHECK(call.error.find("bad args") != std::string::npos);
@@ -219,7 +227,7 @@ TEST_CASE("http: a response over the cap is dropped and counted", "[mcp][http]")
   HttpTransportOptions options;
   options.max_message_bytes = 64 << 10;
   HttpTransport transport(server.endpoint(), options);
-  McpClient client(transport, kNever);
+  McpClient client(transport, kNever, handshake_era());
   REQUIRE(client.initialize(5s));
   auto call = client.call_tool("Snapshot", json::object(), 5s);
   CHECK_FALSE(call.ok);
@@ -243,7 +251,7 @@ TEST_CASE("http: nothing listening closes the client", "[mcp][http]") {
     ::close(fd);
   }
   HttpTransport transport(HttpEndpoint{"127.0.0.1", free_port, "/mcp"}, {});
-  McpClient client(transport, kNever);
+  McpClient client(transport, kNever, handshake_era());
   auto hello = client.initialize(10s);
   REQUIRE_FALSE(hello);
   CHECK(client.closed());
@@ -265,7 +273,7 @@ TEST_CASE("http: stop() aborts a request the server never answers", "[mcp][http]
   });
   {
     HttpTransport transport(server.endpoint(), {});
-    McpClient client(transport, kNever);
+    McpClient client(transport, kNever, handshake_era());
     REQUIRE(client.initialize(5s));
     auto call = client.call_tool("Snapshot", json::object(), 300ms);
     CHECK(call.timed_out);
@@ -280,4 +288,38 @@ TEST_CASE("http: stop() aborts a request the server never answers", "[mcp][http]
     release = true;
   }
   cv.notify_all();
+}
+
+TEST_CASE("http: 2026-07-28 names method and tool in headers and keeps no session", "[mcp][http][protocol]") {
+  ScriptedServer server([](const httplib::Request& req, httplib::Response& res) {
+    const json m = body_of(req);
+    json result = {{"content", json::array()}, {"resultType", "complete"}};
+    if (m["method"] == "server/discover") {
+      result = {{"supportedVersions", {"2026-07-28"}}, {"capabilities", json::object()}, {"resultType", "complete"}};
+    }
+    // The v2 SDK refuses a request whose headers disagree with its body (-32020).
+    const bool agree = req.get_header_value("Mcp-Method") == m["method"] &&
+                       req.get_header_value("MCP-Protocol-Version") ==
+                           m["params"]["_meta"]["io.modelcontextprotocol/protocolVersion"];
+    if (!agree) {
+      res.status = 400;
+      res.set_content(json{{"jsonrpc", "2.0"}, {"id", m["id"]}, {"error", {{"code", -32020}, {"message", "mismatch"}}}}.dump(),
+                      "application/json");
+      return;
+    }
+    res.set_content(json{{"jsonrpc", "2.0"}, {"id", m["id"]}, {"result", result}}.dump(), "application/json");
+  });
+  HttpTransport transport(server.endpoint(), {});
+  McpClient client(transport, kNever);
+  auto hello = client.initialize(5s);
+  REQUIRE(hello);
+  CHECK(hello->era == "2026-07-28");
+  auto call = client.call_tool("Snapshot", json::object(), 5s);
+  REQUIRE(call.ok);
+  const auto requests = server.requests();
+  REQUIRE(requests.size() == 2);  // server/discover, tools/call: no handshake, no notification
+  CHECK(requests[1].get_header_value("Mcp-Name") == "Snapshot");
+  CHECK(requests[1].get_header_value("Mcp-Method") == "tools/call");
+  CHECK_FALSE(requests[0].has_header("Mcp-Name"));
+  CHECK(transport.session_id().empty());
 }

@@ -312,3 +312,68 @@ TEST_CASE("the shipped sessions scenario loads and alternates session lengths", 
   CHECK(*std::min_element(lengths.begin(), lengths.end()) < *std::max_element(lengths.begin(), lengths.end()));
   CHECK(s->phases.back().idle);
 }
+
+TEST_CASE("sessions close: delete by default, abandon, and mixed split into two halves", "[runner][scenario]") {
+  const auto plain = load_shipped("sessions");
+  CHECK(plain.phases[0].close == mcpleak::SessionClose::del);
+  CHECK(plain.phases[0].clients == 1);
+  CHECK(plain.max_clients() == 1);
+
+  const auto abandon = load_shipped("sessions", {{"close", "abandon"}});
+  CHECK(abandon.phases[0].close == mcpleak::SessionClose::abandon);
+  CHECK(abandon.phases.size() == plain.phases.size());
+
+  const auto mixed = load_shipped("sessions", {{"close", "mixed"}, {"clients", "4"}});
+  REQUIRE(mixed.phases.size() == plain.phases.size() + 1);
+  CHECK(mixed.phases[0].name == "sessions (delete)");
+  CHECK(mixed.phases[0].close == mcpleak::SessionClose::del);
+  CHECK(mixed.phases[1].name == "sessions (abandon)");
+  CHECK(mixed.phases[1].close == mcpleak::SessionClose::abandon);
+  CHECK(mixed.phases[1].calls_per_session == mixed.phases[0].calls_per_session);
+  CHECK(mixed.max_clients() == 4);
+  CHECK(mixed.phases[1].clients == 4);
+  // Both halves together take what the one phase took.
+  const auto whole = mcpleak::plan_phase_lengths(plain, 300);
+  const auto halves = mcpleak::plan_phase_lengths(mixed, 300);
+  REQUIRE(whole[0]);
+  REQUIRE(halves[0]);
+  REQUIRE(halves[1]);
+  CHECK(*halves[0] + *halves[1] == Approx(*whole[0]));
+
+  const auto fixed = parse_scenario(
+      R"({"name":"s","phases":[{"name":"p","steps":[{"tool":"T"}],"calls_per_session":2,"close":"mixed","duration":"60s"}]})",
+      "s.json", {});
+  REQUIRE(fixed);
+  REQUIRE(fixed->phases.size() == 2);
+  CHECK(*fixed->phases[0].duration_s == Approx(30));
+  CHECK(*fixed->phases[1].duration_s == Approx(30));
+}
+
+TEST_CASE("sessions close and clients: wrong values name the path and what is allowed", "[runner][scenario]") {
+  struct Case {
+    const char* text;
+    const char* path;
+    const char* says;
+  };
+  const Case cases[] = {
+      {R"({"name":"s","phases":[{"name":"p","steps":[{"tool":"T"}],"calls_per_session":2,"close":"later"}]})",
+       "$.phases[0].close", "\"mixed\", got \"later\""},
+      {R"({"name":"s","phases":[{"name":"p","steps":[{"tool":"T"}],"close":"abandon"}]})", "$.phases[0].close",
+       "only a phase with calls_per_session"},
+      {R"({"name":"s","phases":[{"name":"p","steps":[{"tool":"T"}],"calls_per_session":2,"close":"mixed","calls":10}]})",
+       "$.phases[0].close", "not calls"},
+      {R"({"name":"s","phases":[{"name":"p","steps":[{"tool":"T"}],"clients":0}]})", "$.phases[0].clients",
+       "from 1 to 64"},
+      {R"({"name":"s","phases":[{"name":"p","steps":[{"tool":"T"}],"clients":"two"}]})", "$.phases[0].clients",
+       "whole number"},
+      {R"({"name":"s","phases":[{"name":"p","idle":true,"clients":2}]})", "$.phases[0].clients", "idle"},
+  };
+  for (const auto& c : cases) {
+    auto s = parse_scenario(c.text, "bad.json", {});
+    INFO(c.text);
+    REQUIRE_FALSE(s);
+    CHECK(s.error().code == Errc::usage);
+    CHECK_THAT(s.error().describe(), Catch::Contains(c.path));
+    CHECK_THAT(s.error().describe(), Catch::Contains(c.says));
+  }
+}

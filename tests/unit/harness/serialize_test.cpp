@@ -85,13 +85,16 @@ RunInfo full_run_info() {
   r.transport = "stdio";
   r.server_name = "axref";
   r.protocol_version = "2025-06-18";
+  r.protocol_era = "initialize";
+  r.attached = true;
+  r.http_header_names = {"Authorization"};
   r.budget_bytes_per_min = 1e6;
   r.warmup_s = 30;
   r.min_duration_s = 120;
   r.early_stop = false;
   r.platform = "linux-x86_64";
   r.metric = "RssAnon+VmSwap";
-  r.phases = {{"loop", false, 0, 510.25}, {"idle", true, 510.25, 600}};
+  r.phases = {{"loop", false, 0, 510.25, 0, "delete"}, {"idle", true, 510.25, 600, 0, ""}};
   r.elapsed_s = 600.125;
   r.stopped_early_at_s = 321.5;
   r.stopped_early_verdict = mcpleak::Verdict::leaking;
@@ -130,7 +133,11 @@ void require_equal(const RunInfo& a, const RunInfo& b) {
     CHECK(a.phases[i].idle == b.phases[i].idle);
     CHECK(a.phases[i].start_s == b.phases[i].start_s);
     CHECK(a.phases[i].end_s == b.phases[i].end_s);
+    CHECK(a.phases[i].session_close == b.phases[i].session_close);
   }
+  CHECK(a.attached == b.attached);
+  CHECK(a.protocol_era == b.protocol_era);
+  CHECK(a.http_header_names == b.http_header_names);
 }
 
 }  // namespace
