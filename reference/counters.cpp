@@ -9,6 +9,7 @@ std::string_view leak_class_name(LeakClass c) {
     case LeakClass::element_retain: return "element-retain";
     case LeakClass::undrained_pool: return "undrained-pool";
     case LeakClass::session_retain: return "session-retain";
+    case LeakClass::session_abandon_retain: return "session-abandon-retain";
   }
   return "unknown";
 }
@@ -21,7 +22,8 @@ std::int64_t Counters::leaked_bytes() const {
 
 bool Counters::all_released() const {
   if (observers.load() != 0 || elements.load() != 0 || cache_bytes.load() != 0) return false;
-  if (live_sessions.load() != 0 || retained_sessions.load() != 0 || session_bytes.load() != 0) {
+  if (live_sessions.load() != 0 || retained_sessions.load() != 0 ||
+      abandoned_sessions.load() != 0 || session_bytes.load() != 0) {
     return false;
   }
   for (const auto& i : injections) {
@@ -46,6 +48,7 @@ nlohmann::json diagnostics_json(const Counters& counters, unsigned active) {
           {"leaked_bytes", counters.leaked_bytes()},
           {"live_sessions", counters.live_sessions.load()},
           {"retained_sessions", counters.retained_sessions.load()},
+          {"abandoned_sessions", counters.abandoned_sessions.load()},
           {"session_bytes", counters.session_bytes.load()},
           {"injections", std::move(injections)}};
 }

@@ -12,19 +12,22 @@
 
 namespace mcpleak::axref {
 
-// The leak classes `--inject` can reproduce: the four of DESIGN.md, plus session_retain
-// (closed Streamable HTTP sessions kept alive; only the HTTP transport has sessions).
+// The leak classes `--inject` can reproduce: the four of DESIGN.md, plus two that only the
+// Streamable HTTP transport has: session_retain (ended sessions kept) and
+// session_abandon_retain (sessions never closed by their client are never expired).
 enum class LeakClass {
   observer_per_snapshot,
   observer_retry,
   element_retain,
   undrained_pool,
-  session_retain
+  session_retain,
+  session_abandon_retain
 };
-inline constexpr std::size_t kLeakClassCount = 5;
+inline constexpr std::size_t kLeakClassCount = 6;
 inline constexpr std::array<LeakClass, kLeakClassCount> kAllLeakClasses = {
     LeakClass::observer_per_snapshot, LeakClass::observer_retry, LeakClass::element_retain,
-    LeakClass::undrained_pool, LeakClass::session_retain};
+    LeakClass::undrained_pool,        LeakClass::session_retain,
+    LeakClass::session_abandon_retain};
 
 // "observer-per-snapshot", ...: the spelling used on the command line and in Diagnostics.
 std::string_view leak_class_name(LeakClass c);
@@ -40,9 +43,14 @@ struct Counters {
   std::atomic<std::int64_t> snapshots{0};    // Snapshot calls served (a statistic, not a resource)
   std::atomic<std::int64_t> cache_bytes{0};  // bytes held by bounded caches (observer cache)
   // Streamable HTTP sessions (session_registry.h); all zero on the stdio transport.
-  std::atomic<std::int64_t> live_sessions{0};      // open sessions, at most the registry cap
-  std::atomic<std::int64_t> retained_sessions{0};  // closed sessions kept (session-retain)
-  std::atomic<std::int64_t> session_bytes{0};      // client-context bytes of live sessions
+  std::atomic<std::int64_t> live_sessions{0};       // open sessions: not closed, not expired
+  std::atomic<std::int64_t> retained_sessions{0};   // ended sessions kept (session-retain)
+  // Live sessions idle past the idle timeout and kept (session-abandon-retain); always
+  // zero in fixed axref, which expires them. Included in live_sessions.
+  std::atomic<std::int64_t> abandoned_sessions{0};
+  // Client-context bytes of live sessions within the idle timeout. Bytes of abandoned or
+  // retained sessions are counted as their injection's bytes instead.
+  std::atomic<std::int64_t> session_bytes{0};
   std::array<InjectionCounter, kLeakClassCount> injections;
 
   InjectionCounter& injection(LeakClass c) { return injections[static_cast<std::size_t>(c)]; }
@@ -56,7 +64,7 @@ struct Counters {
 };
 
 // {"observers":..,"elements":..,"snapshots":..,"cache_bytes":..,"leaked_bytes":..,
-//  "live_sessions":..,"retained_sessions":..,"session_bytes":..,
+//  "live_sessions":..,"retained_sessions":..,"abandoned_sessions":..,"session_bytes":..,
 //  "injections":{"observer-retry":{"active":bool,"events":..,"bytes":..},...}}.
 // `active` has bit i set when leak class i is injected.
 nlohmann::json diagnostics_json(const Counters& counters, unsigned active);

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -25,6 +26,8 @@ constexpr const char* kHost = "127.0.0.1";
 constexpr const char* kPath = "/mcp";
 constexpr const char* kSessionHeader = "Mcp-Session-Id";
 constexpr const char* kVersionHeader = "MCP-Protocol-Version";
+constexpr const char* kMethodHeader = "Mcp-Method";
+constexpr const char* kNameHeader = "Mcp-Name";
 constexpr auto kIdleTick = std::chrono::milliseconds(100);
 // Requests are a few hundred bytes; this only stops a client from filling memory.
 constexpr std::size_t kMaxBodyBytes = 4 * 1024 * 1024;
@@ -72,14 +75,43 @@ bool is_invalid_request(const json& response) {
   return response.contains("error") && response["error"].value("code", 0) == -32600;
 }
 
+// A JSON-RPC error answering the request `id`, with an HTTP status.
+void send_rpc_error(httplib::Response& res, int status, const json& id, json error) {
+  res.status = status;
+  const json body = {{"jsonrpc", "2.0"}, {"id", id}, {"error", std::move(error)}};
+  res.set_content(dump_message(body), "application/json");
+}
+
+std::optional<std::string> header(const httplib::Request& req, const char* name) {
+  if (!req.has_header(name)) return std::nullopt;
+  return req.get_header_value(name);
+}
+
+bool valid_id(const json& id) { return id.is_string() || id.is_number_integer() || id.is_null(); }
+
+// 2026-07-28 maps errors to statuses: unknown method 404, malformed request 400; other
+// JSON-RPC errors (an unknown tool) and results are 200.
+int modern_status(const json& response) {
+  const int code = response.contains("error") ? response["error"].value("code", 0) : 0;
+  if (code == kMethodNotFound) return 404;
+  if (code == -32600) return 400;
+  return 200;
+}
+
 }  // namespace
 
 struct HttpServer::Impl {
   Impl(Protocol& p, ToolBox& t, Counters& counters, const InjectionConfig& injections,
        HttpOptions o)
-      : protocol(p), tools(t), options(o), sessions(counters, injections, o.session_capacity) {}
+      : protocol(p),
+        tools(t),
+        options(o),
+        sessions(counters, injections, o.session_capacity, o.session_idle_timeout,
+                 o.session_clock) {}
 
   void post(const httplib::Request& req, httplib::Response& res);
+  void post_modern(const httplib::Request& req, httplib::Response& res, const json& message,
+                   const EraCheck& era);
   void remove(const httplib::Request& req, httplib::Response& res);
   void tick_loop();
 
@@ -102,6 +134,17 @@ void HttpServer::Impl::post(const httplib::Request& req, httplib::Response& res)
   if (message.is_discarded()) return send_error(res, 400, -32700, "parse error");
   if (message.is_array()) return send_error(res, 400, -32600, "batches are not supported");
   if (!message.is_object()) return send_error(res, 400, -32600, "invalid request");
+  const EraCheck era = classify_request(message);
+  if (era.era != RequestEra::handshake) return post_modern(req, res, message, era);
+  if (header(req, kVersionHeader) == kModernProtocolVersion && message.contains("method")) {
+    // A 2026-07-28 client that forgot the envelope, not an old client without a session.
+    if (!message.contains("id")) {
+      res.status = 202;
+      return;
+    }
+    const json& id = message["id"];
+    return send_rpc_error(res, 400, valid_id(id) ? id : json(nullptr), missing_envelope_error());
+  }
   const bool has_session = req.has_header(kSessionHeader);
   const bool opens_session = !has_session && message.contains("id") &&
                              message.value("method", json()) == "initialize";
@@ -120,6 +163,8 @@ void HttpServer::Impl::post(const httplib::Request& req, httplib::Response& res)
     }
   }
   const auto response = protocol.handle(message);
+  // Idle time counts from the end of the last request, so a long Wait is not idleness.
+  if (!opens_session) (void)sessions.find(req.get_header_value(kSessionHeader));
   if (!response) {
     res.status = 202;  // a notification or a response: accepted, nothing to say
     return;
@@ -138,6 +183,37 @@ void HttpServer::Impl::post(const httplib::Request& req, httplib::Response& res)
   }
 }
 
+// 2026-07-28: no session (an Mcp-Session-Id is ignored, none is handed out), the body's
+// version, method and name mirrored in headers, and always one JSON body.
+void HttpServer::Impl::post_modern(const httplib::Request& req, httplib::Response& res,
+                                   const json& message, const EraCheck& era) {
+  if (!message.contains("id")) {
+    res.status = 202;  // a notification (cancelled): nothing to answer, whatever its envelope
+    return;
+  }
+  const json& id = message["id"];
+  if (!valid_id(id)) return send_error(res, 400, -32600, "invalid request: bad id");
+  // The version is judged before the headers: a version axref does not speak has no
+  // header rules to break.
+  if (era.era != RequestEra::modern) return send_rpc_error(res, 400, id, era.error);
+  const ModernHeaders headers{header(req, kVersionHeader), header(req, kMethodHeader),
+                              header(req, kNameHeader)};
+  if (auto mismatch = check_modern_headers(message, headers)) {
+    return send_rpc_error(res, 400, id, std::move(*mismatch));
+  }
+  std::optional<json> response;
+  {
+    std::lock_guard lock(mu);
+    response = protocol.handle(message);
+  }
+  if (!response) {
+    res.status = 202;
+    return;
+  }
+  res.status = modern_status(*response);
+  res.set_content(dump_message(*response), "application/json");
+}
+
 void HttpServer::Impl::remove(const httplib::Request& req, httplib::Response& res) {
   if (reject_origin(req, res)) return;
   if (!req.has_header(kSessionHeader)) {
@@ -150,8 +226,11 @@ void HttpServer::Impl::remove(const httplib::Request& req, httplib::Response& re
   res.status = 200;
 }
 
-// The idle timer of the stdio loop, and the stop watcher: httplib's stop() cannot be
-// called from a signal handler, and does nothing before listening has begun.
+// The idle timer of the stdio loop, the session expiry, and the stop watcher: httplib's
+// stop() cannot be called from a signal handler, and does nothing before listening has
+// begun. Expiry runs here rather than lazily on the next request because an abandoned
+// session must be freed even when no client ever comes back (the idle phase of a run).
+// Its cost per tick is O(sessions expired): the registry keeps sessions in last-use order.
 void HttpServer::Impl::tick_loop() {
   bool stop_sent = false;
   auto next = std::chrono::steady_clock::now() + kIdleTick;
@@ -168,6 +247,7 @@ void HttpServer::Impl::tick_loop() {
     {
       std::lock_guard work(mu);
       tools.idle();
+      (void)sessions.expire_idle();
     }
     lock.lock();
   }

@@ -37,9 +37,11 @@ Result<InjectionConfig> parse_injections(std::string_view list, double scale) {
       }
     }
     if (!known) {
-      return Error(Errc::usage, "unknown leak class '" + std::string(item) +
-                                    "' (observer-per-snapshot, observer-retry, "
-                                    "element-retain, undrained-pool, session-retain)");
+      std::string names;
+      for (LeakClass c : kAllLeakClasses) {
+        names += (names.empty() ? "" : ", ") + std::string(leak_class_name(c));
+      }
+      return Error(Errc::usage, "unknown leak class '" + std::string(item) + "' (" + names + ")");
     }
   }
   return cfg;
@@ -48,7 +50,9 @@ Result<InjectionConfig> parse_injections(std::string_view list, double scale) {
 std::size_t bytes_per_leak_event(LeakClass c, double scale) {
   std::size_t base = kPerCallBytes;
   if (c == LeakClass::observer_retry) base = kPerTickBytes;
-  if (c == LeakClass::session_retain) base = kPerSessionBytes;
+  if (c == LeakClass::session_retain || c == LeakClass::session_abandon_retain) {
+    base = kPerSessionBytes;
+  }
   return static_cast<std::size_t>(static_cast<double>(base) * scale);
 }
 

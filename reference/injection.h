@@ -2,7 +2,8 @@
 // of DESIGN.md on purpose by retaining real objects (observers with touched buffers,
 // element references, pool temporaries) until shutdown, so the harness can be tested
 // against leaks of known size. Fixed axref constructs an Injector with nothing active.
-// session-retain is carried out by the HTTP transport's SessionRegistry, not here.
+// session-retain and session-abandon-retain are carried out by the HTTP transport's
+// SessionRegistry, not here.
 #pragma once
 
 #include <condition_variable>
@@ -31,8 +32,9 @@ Result<InjectionConfig> parse_injections(std::string_view list, double scale);
 
 // Bytes one leak event retains at `scale`. At scale 1 a Snapshot loop at 5 calls/s leaks
 // ~10 MB/min for the per-call classes (32 KiB per call), observer-retry ticking at
-// 10 Hz leaks ~10 MB/min idle (16 KiB per tick), and session-retain at ~2.5 sessions/s
-// leaks ~10 MB/min (64 KiB per session: the client context one session holds).
+// 10 Hz leaks ~10 MB/min idle (16 KiB per tick), and session-retain and
+// session-abandon-retain at ~2.5 sessions/s leak ~10 MB/min (64 KiB per session: the
+// client context one session holds).
 std::size_t bytes_per_leak_event(LeakClass c, double scale);
 
 class Injector {

@@ -32,6 +32,11 @@ int main(int argc, char** argv) {
                      "streamable-http: answer each request as json (default) or as one "
                      "sse event")
           ->check(CLI::IsMember({"json", "sse"}));
+  std::string idle_timeout = "30s";
+  auto* idle_option =
+      cli.add_option("--session-idle-timeout", idle_timeout,
+                     "streamable-http: expire a session with no request for this long "
+                     "(500ms, 30s, 2m; default 30s); DELETE frees at once");
   cli.add_option("--backend", options.kind, "synthetic | atspi | macos")
       ->check(CLI::IsMember({"synthetic", "atspi", "macos"}));
   cli.add_option("--tree-nodes", options.tree_nodes, "synthetic: nodes per app tree")
@@ -43,8 +48,10 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 4096));
   cli.add_option("--inject", inject,
                  "leak classes to inject: observer-per-snapshot, observer-retry, "
-                 "element-retain, undrained-pool, session-retain (comma-separated; "
-                 "session-retain keeps closed HTTP sessions and has no effect with stdio)");
+                 "element-retain, undrained-pool, session-retain, session-abandon-retain "
+                 "(comma-separated; session-retain keeps ended HTTP sessions, "
+                 "session-abandon-retain never expires idle ones; both have no effect "
+                 "with stdio)");
   cli.add_option("--inject-scale", inject_scale, "multiplier for leaked bytes (default 1)");
   try {
     cli.parse(argc, argv);
@@ -56,11 +63,19 @@ int main(int argc, char** argv) {
     std::cerr << "axref: --port is required with --transport streamable-http\n";
     return 2;
   }
-  if (!use_http && (port_option->count() > 0 || response_option->count() > 0)) {
-    std::cerr << "axref: --port and --http-response need --transport streamable-http\n";
+  if (!use_http &&
+      (port_option->count() > 0 || response_option->count() > 0 || idle_option->count() > 0)) {
+    std::cerr << "axref: --port, --http-response and --session-idle-timeout need "
+                 "--transport streamable-http\n";
     return 2;
   }
   http.response = http_response == "sse" ? HttpResponseMode::sse : HttpResponseMode::json;
+  auto idle = parse_idle_timeout(idle_timeout);
+  if (!idle) {
+    std::cerr << "axref: " << idle.error().describe() << "\n";
+    return 2;
+  }
+  http.session_idle_timeout = *idle;
   auto injections = parse_injections(inject, inject_scale);
   if (!injections) {
     std::cerr << "axref: " << injections.error().describe() << "\n";

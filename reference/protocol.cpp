@@ -1,7 +1,5 @@
 #include "reference/protocol.h"
 
-#include <array>
-
 namespace mcpleak::axref {
 namespace {
 
@@ -15,18 +13,23 @@ json ok_response(const json& id, json result) {
   return {{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}};
 }
 
-}  // namespace
-
-std::string negotiate_protocol_version(const json& requested) {
-  static constexpr std::array<const char*, 3> kSupported = {"2024-11-05", "2025-03-26",
-                                                            "2025-06-18"};
-  if (requested.is_string()) {
-    for (const char* v : kSupported) {
-      if (requested.get<std::string>() == v) return v;
-    }
-  }
-  return kDefaultProtocolVersion;
+json error_response(const json& id, json error) {
+  return {{"jsonrpc", "2.0"}, {"id", id}, {"error", std::move(error)}};
 }
+
+// What axref offers, the same in initialize and server/discover: tools, nothing else
+// (no list_changed: the tool set never changes).
+json server_capabilities() { return {{"tools", json::object()}}; }
+
+// 2026-07-28 cacheable results (server/discover, tools/list) must carry a cache hint;
+// "immediately stale, this client only" promises nothing.
+json with_cache_hint(json result) {
+  result["ttlMs"] = 0;
+  result["cacheScope"] = "private";
+  return result;
+}
+
+}  // namespace
 
 std::optional<json> Protocol::handle(const json& message) {
   if (!message.is_object()) return error_response(nullptr, -32600, "invalid request");
@@ -45,23 +48,50 @@ std::optional<json> Protocol::handle(const json& message) {
   const json params = message.value("params", json::object());
   if (!has_id) return std::nullopt;  // notifications: initialized, cancelled, ...
 
+  // Stateless: each request is judged by its own envelope, so a client may discover and
+  // then fall back to initialize on the same connection, and old clients see no change.
+  EraCheck era = classify_request(message);
+  switch (era.era) {
+    case RequestEra::unsupported_version:
+    case RequestEra::broken_envelope: return error_response(id, std::move(era.error));
+    case RequestEra::modern: return handle_modern(id, method, params);
+    case RequestEra::handshake: break;
+  }
+
   if (method == "initialize") {
     const json requested = params.is_object() ? params.value("protocolVersion", json()) : json();
     return ok_response(id, {{"protocolVersion", negotiate_protocol_version(requested)},
-                            {"capabilities", {{"tools", json::object()}}},
-                            {"serverInfo", {{"name", "axref"}, {"version", kAxrefVersion}}}});
+                            {"capabilities", server_capabilities()},
+                            {"serverInfo", {{"name", kServerName}, {"version", kAxrefVersion}}}});
   }
   if (method == "ping") return ok_response(id, json::object());
   if (method == "tools/list") return ok_response(id, tools_.list());
-  if (method == "tools/call") {
-    if (!params.is_object() || !params.contains("name") || !params["name"].is_string()) {
-      return error_response(id, -32602, "tools/call needs params.name");
-    }
-    const std::string name = params["name"].get<std::string>();
-    if (!tools_.has_tool(name)) return error_response(id, -32602, "unknown tool: " + name);
-    return ok_response(id, tools_.call(name, params.value("arguments", json::object())));
+  if (method == "tools/call") return call_tool(id, params, /*modern=*/false);
+  return error_response(id, kMethodNotFound, "method not found: " + method);
+}
+
+json Protocol::handle_modern(const json& id, const std::string& method, const json& params) {
+  if (method == "server/discover") {
+    return ok_response(
+        id, modern_result(with_cache_hint(
+                {{"supportedVersions", json::array({std::string(kModernProtocolVersion)})},
+                 {"capabilities", server_capabilities()}})));
   }
-  return error_response(id, -32601, "method not found: " + method);
+  if (method == "tools/list") return ok_response(id, modern_result(with_cache_hint(tools_.list())));
+  if (method == "tools/call") return call_tool(id, params, /*modern=*/true);
+  // ping, initialize and logging/setLevel do not exist in 2026-07-28.
+  return error_response(id, kMethodNotFound, "method not found: " + method);
+}
+
+json Protocol::call_tool(const json& id, const json& params, bool modern) {
+  if (!params.is_object() || !params.contains("name") || !params["name"].is_string()) {
+    return error_response(id, kInvalidParams, "tools/call needs params.name");
+  }
+  const std::string name = params["name"].get<std::string>();
+  if (!tools_.has_tool(name)) return error_response(id, kInvalidParams, "unknown tool: " + name);
+  // The same ToolBox call in both eras, so leak injections act on modern calls alike.
+  json result = tools_.call(name, params.value("arguments", json::object()));
+  return ok_response(id, modern ? modern_result(std::move(result)) : std::move(result));
 }
 
 std::optional<std::string> Protocol::handle_line(std::string_view line) {

@@ -1,6 +1,8 @@
 // The stdio transport: newline-delimited JSON-RPC on in_fd, responses on out_fd, logs on
 // stderr only. Returns when input ends (EOF) or SIGTERM/SIGINT arrives; the caller then
-// destroys backend and injector, which releases everything.
+// destroys backend and injector, which releases everything. The connection holds no
+// protocol state: Protocol judges each line's era on its own (protocol_era.h), so a
+// connection may open with initialize (up to 2025-11-25) or with 2026-07-28 requests.
 #pragma once
 
 #include "reference/protocol.h"

@@ -2,6 +2,7 @@
 // loopback port, driven by a real httplib::Client, against the synthetic backend.
 #include "reference/http_server.h"
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -297,6 +298,77 @@ TEST_CASE("http: Diagnostics counts live and retained sessions", "[reference][ht
   }
 }
 
+namespace {
+
+// A session clock the test moves by hand; read from the server's threads.
+struct FakeSessionClock {
+  std::atomic<std::int64_t> offset_ms{0};
+  SessionRegistry::NowFn fn() {
+    return [this] {
+      return SessionRegistry::Clock::time_point{} + std::chrono::milliseconds(offset_ms.load());
+    };
+  }
+};
+
+// Waits (at most 5 s) for the server's 100 ms timer to bring `counter` to `want`.
+bool wait_for_count(const std::atomic<std::int64_t>& counter, std::int64_t want) {
+  for (int i = 0; i < 100 && counter.load() != want; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return counter.load() == want;
+}
+
+InjectionConfig session_abandon_retain() {
+  InjectionConfig cfg;
+  cfg.mask = 1u << static_cast<unsigned>(LeakClass::session_abandon_retain);
+  return cfg;
+}
+
+}  // namespace
+
+TEST_CASE("http: the server's timer expires abandoned sessions", "[reference][http]") {
+  FakeSessionClock clock;
+  HttpOptions options;
+  options.session_idle_timeout = std::chrono::seconds(30);
+  options.session_clock = clock.fn();
+  SECTION("fixed: expired with no further request, then 404") {
+    Running s(options);
+    const std::string abandoned = s.open_session();
+    (void)s.open_session();
+    const std::string closed = s.open_session();
+    REQUIRE(s.client().Delete("/mcp", {{kSession, closed}})->status == 200);
+    CHECK(s.counters.live_sessions == 2);  // DELETE frees at once
+    clock.offset_ms = 30'000;
+    CHECK(wait_for_count(s.counters.live_sessions, 0));
+    CHECK(s.counters.session_bytes == 0);
+    CHECK(s.counters.leaked_bytes() == 0);
+    auto after = s.post(request(2, "ping"), {{kSession, abandoned}});
+    REQUIRE(after);
+    CHECK(after->status == 404);
+  }
+  SECTION("session-abandon-retain: kept, counted, still answered") {
+    Running s(options, session_abandon_retain());
+    const std::string abandoned = s.open_session();
+    (void)s.open_session();
+    const std::string closed = s.open_session();
+    REQUIRE(s.client().Delete("/mcp", {{kSession, closed}})->status == 200);
+    CHECK(s.counters.live_sessions == 2);  // DELETE still frees at once
+    clock.offset_ms = 30'000;
+    CHECK(wait_for_count(s.counters.abandoned_sessions, 2));
+    CHECK(s.counters.live_sessions == 2);
+    CHECK(s.counters.injection(LeakClass::session_abandon_retain).bytes == 2 * 64 * 1024);
+    const std::string fresh = s.open_session();
+    const json d = s.diagnostics(fresh);
+    CHECK(d["live_sessions"] == 3);
+    CHECK(d["abandoned_sessions"] == 2);
+    CHECK(d["leaked_bytes"] == 2 * 64 * 1024);
+    CHECK(d["injections"]["session-abandon-retain"]["active"] == true);
+    auto after = s.post(request(2, "ping"), {{kSession, abandoned}});
+    REQUIRE(after);
+    CHECK(after->status == 200);
+  }
+}
+
 TEST_CASE("http: the live session cap holds over HTTP", "[reference][http]") {
   HttpOptions options;
   options.session_capacity = 2;
@@ -336,4 +408,215 @@ TEST_CASE("http: binding a port in use is an io error naming it", "[reference][h
   REQUIRE_FALSE(bound);
   CHECK(bound.error().code == mcpleak::Errc::io);
   CHECK(bound.error().message.find("127.0.0.1:" + std::to_string(s.port)) != std::string::npos);
+}
+
+namespace {
+
+// A 2026-07-28 request: the _meta envelope of the v2 SDK client, no session.
+json modern_request(const json& id, const std::string& method, json params = json::object()) {
+  params["_meta"] = {{kMetaProtocolVersion, "2026-07-28"},
+                     {kMetaClientInfo, {{"name", "http_server_test"}, {"version", "0"}}},
+                     {kMetaClientCapabilities, json::object()}};
+  return {{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}};
+}
+
+json modern_call(const json& id, const std::string& tool) {
+  return modern_request(id, "tools/call", {{"name", tool}, {"arguments", json::object()}});
+}
+
+// The headers a 2026-07-28 client sends with `method` (and Mcp-Name for a tool call).
+httplib::Headers modern_headers(const std::string& method, const std::string& name = "") {
+  httplib::Headers h{{"MCP-Protocol-Version", "2026-07-28"}, {"Mcp-Method", method}};
+  if (!name.empty()) h.emplace("Mcp-Name", name);
+  return h;
+}
+
+json body_of(const httplib::Result& res) { return json::parse(res->body); }
+
+}  // namespace
+
+TEST_CASE("http 2026-07-28: discover and Snapshot need no session and answer JSON", "[reference][http]") {
+  HttpOptions sse;
+  sse.response = HttpResponseMode::sse;
+  // SSE mode is for the handshake era; 2026-07-28 answers are one JSON body either way.
+  for (const HttpOptions& options : {HttpOptions{}, sse}) {
+    Running s(options);
+    auto discover = s.post(modern_request("server-discover-probe-1", "server/discover"),
+                           modern_headers("server/discover"));
+    REQUIRE(discover);
+    CHECK(discover->status == 200);
+    CHECK(discover->get_header_value("Content-Type") == "application/json");
+    CHECK_FALSE(discover->has_header(kSession));
+    const json d = body_of(discover);
+    CHECK(d["id"] == "server-discover-probe-1");
+    CHECK(d["result"]["supportedVersions"] == json::array({"2026-07-28"}));
+    CHECK(d["result"]["resultType"] == "complete");
+    CHECK(d["result"]["_meta"][kMetaServerInfo]["name"] == "axref");
+
+    auto snap = s.post(modern_call(0, "Snapshot"), modern_headers("tools/call", "Snapshot"));
+    REQUIRE(snap);
+    CHECK(snap->status == 200);
+    CHECK(snap->get_header_value("Content-Type") == "application/json");
+    CHECK_FALSE(snap->has_header(kSession));
+    const json r = body_of(snap);
+    CHECK(r["id"] == 0);
+    CHECK(r["result"]["resultType"] == "complete");
+    CHECK(r["result"]["content"][0]["text"].get<std::string>().find("Finder") != std::string::npos);
+
+    // Mcp-Name in the Base64 sentinel form ("Diagnostics").
+    auto diag = s.post(modern_call(1, "Diagnostics"),
+                       modern_headers("tools/call", "=?base64?RGlhZ25vc3RpY3M=?="));
+    REQUIRE(diag);
+    CHECK(diag->status == 200);
+    const json counters =
+        json::parse(body_of(diag)["result"]["content"][0]["text"].get<std::string>());
+    CHECK(counters["snapshots"] == 1);
+    CHECK(counters["live_sessions"] == 0);
+    CHECK(s.counters.live_sessions == 0);
+  }
+}
+
+TEST_CASE("http 2026-07-28: a missing or disagreeing header is 400 with -32020", "[reference][http]") {
+  Running s;
+  struct Case {
+    const char* label;
+    httplib::Headers headers;
+    const char* header;
+  };
+  const std::vector<Case> cases = {
+      {"no MCP-Protocol-Version", {{"Mcp-Method", "tools/call"}, {"Mcp-Name", "Snapshot"}},
+       "MCP-Protocol-Version"},
+      {"MCP-Protocol-Version 2025-11-25",
+       {{"MCP-Protocol-Version", "2025-11-25"},
+        {"Mcp-Method", "tools/call"},
+        {"Mcp-Name", "Snapshot"}},
+       "MCP-Protocol-Version"},
+      {"no Mcp-Method", {{"MCP-Protocol-Version", "2026-07-28"}, {"Mcp-Name", "Snapshot"}},
+       "Mcp-Method"},
+      {"Mcp-Method tools/list", modern_headers("tools/list", "Snapshot"), "Mcp-Method"},
+      {"no Mcp-Name", modern_headers("tools/call"), "Mcp-Name"},
+      {"Mcp-Name Diagnostics", modern_headers("tools/call", "Diagnostics"), "Mcp-Name"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.label);
+    auto res = s.post(modern_call(11, "Snapshot"), c.headers);
+    REQUIRE(res);
+    CHECK(res->status == 400);
+    CHECK(res->get_header_value("Content-Type") == "application/json");
+    const json body = body_of(res);
+    CHECK(body["id"] == 11);
+    CHECK(body["error"]["code"] == -32020);
+    CHECK(body["error"]["data"]["mismatch"]["header"] == c.header);
+  }
+  // Header names are case-insensitive.
+  auto lower = s.post(modern_call(12, "Snapshot"), {{"mcp-protocol-version", "2026-07-28"},
+                                                    {"mcp-method", "tools/call"},
+                                                    {"mcp-name", "Snapshot"}});
+  REQUIRE(lower);
+  CHECK(lower->status == 200);
+  CHECK(s.counters.snapshots == 1);  // only the well-formed call reached the tool
+}
+
+TEST_CASE("http 2026-07-28: unsupported version -32022 and bad envelope -32602 are 400", "[reference][http]") {
+  Running s;
+  json future = modern_request(20, "tools/list");
+  future["params"]["_meta"][kMetaProtocolVersion] = "2099-01-01";
+  auto unsupported =
+      s.post(future, {{"MCP-Protocol-Version", "2099-01-01"}, {"Mcp-Method", "tools/list"}});
+  REQUIRE(unsupported);
+  CHECK(unsupported->status == 400);
+  const json u = body_of(unsupported);
+  CHECK(u["id"] == 20);
+  CHECK(u["error"]["code"] == -32022);
+  CHECK(u["error"]["data"] ==
+        json{{"supported", json::array({"2026-07-28"})}, {"requested", "2099-01-01"}});
+
+  json no_caps = modern_request(22, "tools/list");
+  no_caps["params"]["_meta"].erase(kMetaClientCapabilities);
+  auto broken = s.post(no_caps, modern_headers("tools/list"));
+  REQUIRE(broken);
+  CHECK(broken->status == 400);
+  CHECK(body_of(broken)["error"]["code"] == -32602);
+  CHECK(body_of(broken)["error"]["data"]["envelope"]["key"] == kMetaClientCapabilities);
+
+  // The 2026-07-28 header on a body without the envelope: -32602, not a session error.
+  auto bare = s.post(request(21, "tools/list"), modern_headers("tools/list"));
+  REQUIRE(bare);
+  CHECK(bare->status == 400);
+  CHECK(body_of(bare)["id"] == 21);
+  CHECK(body_of(bare)["error"]["code"] == -32602);
+  CHECK(s.counters.live_sessions == 0);
+}
+
+TEST_CASE("http 2026-07-28: ping and unknown methods are 404, an unknown tool 200", "[reference][http]") {
+  Running s;
+  for (const char* method : {"ping", "initialize", "resources/list"}) {
+    INFO(method);
+    auto res = s.post(modern_request(23, method), modern_headers(method));
+    REQUIRE(res);
+    CHECK(res->status == 404);
+    CHECK(body_of(res)["error"]["code"] == -32601);
+  }
+  auto tool = s.post(modern_call(24, "Nope"), modern_headers("tools/call", "Nope"));
+  REQUIRE(tool);
+  CHECK(tool->status == 200);
+  CHECK(body_of(tool)["error"]["code"] == -32602);
+}
+
+TEST_CASE("http 2026-07-28: notifications are 202, session ids are ignored and never minted", "[reference][http]") {
+  Running s;
+  json cancelled = modern_request(0, "notifications/cancelled", {{"requestId", 5}});
+  cancelled.erase("id");
+  auto note = s.post(cancelled);
+  REQUIRE(note);
+  CHECK(note->status == 202);
+  CHECK(note->body.empty());
+
+  httplib::Headers with_session = modern_headers("tools/call", "Diagnostics");
+  with_session.emplace(kSession, "whatever");
+  auto diag = s.post(modern_call(26, "Diagnostics"), with_session);
+  REQUIRE(diag);
+  CHECK(diag->status == 200);
+  CHECK_FALSE(diag->has_header(kSession));
+  CHECK(s.counters.live_sessions == 0);
+
+  // GET and DELETE without a session keep the handshake era's answers.
+  auto get = s.client().Get("/mcp");
+  REQUIRE(get);
+  CHECK(get->status == 405);
+  auto del = s.client().Delete("/mcp");
+  REQUIRE(del);
+  CHECK(del->status == 400);
+}
+
+TEST_CASE("http: a 2025-11-25 initialize still opens a session beside 2026-07-28 traffic", "[reference][http]") {
+  Running s;
+  auto modern = s.post(modern_call(1, "Snapshot"), modern_headers("tools/call", "Snapshot"));
+  REQUIRE(modern);
+  CHECK(modern->status == 200);
+
+  auto init = s.post(request(1, "initialize",
+                             {{"protocolVersion", "2025-11-25"},
+                              {"capabilities", json::object()},
+                              {"clientInfo", {{"name", "old"}, {"version", "0"}}}}));
+  REQUIRE(init);
+  CHECK(init->status == 200);
+  CHECK(body_of(init)["result"]["protocolVersion"] == "2025-11-25");
+  const std::string id = init->get_header_value(kSession);
+  REQUIRE(id.size() == 32);
+  CHECK(s.counters.live_sessions == 1);
+
+  const httplib::Headers old_headers{{kSession, id}, {"MCP-Protocol-Version", "2025-11-25"}};
+  auto list = s.post(request(2, "tools/list"), old_headers);
+  REQUIRE(list);
+  CHECK(list->status == 200);
+  CHECK(body_of(list)["result"]["tools"].size() == 4);
+  CHECK_FALSE(body_of(list)["result"].contains("resultType"));
+  auto ping = s.post(request(3, "ping"), old_headers);
+  REQUIRE(ping);
+  CHECK(body_of(ping)["result"] == json::object());
+  // Without the envelope a session is still required.
+  auto sessionless = s.post(request(4, "tools/list"));
+  REQUIRE(sessionless);
+  CHECK(sessionless->status == 400);
 }
