@@ -21,6 +21,8 @@ Command add_run_command(CLI::App& app) {
       "  mcpleak run --tool Snapshot --args '{\"use_vision\":false}' --rate 5 --duration 2m -- ./server\n"
       "  mcpleak run --http http://127.0.0.1:8931/mcp --scenario sessions -- ./server --port 8931\n"
       "  mcpleak run --tool search --attribute auto -- uv run my-server   (then: where it grows)\n"
+      "  mcpleak run --http http://127.0.0.1:8931/mcp --attach 4312 --scenario sessions --var close=abandon\n"
+      "  mcpleak run --from-config claude-desktop --server macos-mcp   (list them: mcpleak servers FILE)\n"
       "The run folder gets samples.jsonl, calls.jsonl, server.log, run.json, report.json,\n"
       "summary.md, junit.xml and report.html; `mcpleak report DIR` rewrites the reports.");
   auto flags = std::make_shared<RunFlags>();

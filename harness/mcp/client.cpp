@@ -178,9 +178,18 @@ Result<ServerHello> McpClient::initialize(std::chrono::milliseconds timeout) {
   if (!pinned && options_.handshake_first) return handshake(kHandshakeVersions.front(), timeout);
   const bool fallback = !pinned;
   auto found = discover(fallback ? std::min(timeout, options_.discover_timeout) : timeout);
-  if (found || !fallback || found.error().code == Errc::server_exited || found.error().code == Errc::io) {
-    return found;
+  if (!found && found.error().code == Errc::server_exited) {
+    // Some servers of older SDKs end the session on a method they do not know; over
+    // stdio that ends the server.
+    return Error(Errc::server_exited, found.error().message +
+                                          " (servers of older SDKs may stop on a method they do not know: try "
+                                          "--protocol 2025-11-25)");
   }
+  if (!found && !fallback && found.error().code == Errc::protocol) {
+    return Error(Errc::protocol, found.error().message + " (does the server speak 2026-07-28? --protocol auto "
+                                                         "falls back to the initialize handshake)");
+  }
+  if (found || !fallback || found.error().code == Errc::io) return found;
   // Any failure of discover sends us to the handshake: servers of the initialize era
   // answer an unknown method in several ways, or not at all.
   std::string version = kHandshakeVersions.front();
@@ -190,10 +199,14 @@ Result<ServerHello> McpClient::initialize(std::chrono::milliseconds timeout) {
     }
   }
   auto hello = handshake(version, timeout);
-  if (hello && found.error().code == Errc::timeout) {
+  if (!hello) {
+    return Error(hello.error().code, hello.error().message + "; server/discover before it: " + found.error().message);
+  }
+  if (found.error().code == Errc::timeout) {
     hello->negotiation_note = "server/discover got no answer within " +
-                              std::to_string(options_.discover_timeout.count() / 1000) +
-                              " s; the initialize handshake answered";
+                              std::to_string(options_.discover_timeout.count() / 1000) + " s; " +
+                              (hello->era == "initialize" ? "the initialize handshake answered, " + hello->protocol_version
+                                                          : "the handshake's -32022 led to " + hello->protocol_version);
   }
   return hello;
 }

@@ -15,6 +15,8 @@ struct HttpEndpoint {
   // "http://127.0.0.1:8931", "http://[::1]:8931": what an HTTP client connects to.
   std::string origin() const;
   std::string url() const { return origin() + path; }
+  // For messages: the URL without its query, which may hold a key ("?api_key=...").
+  std::string display_url() const { return origin() + path.substr(0, path.find('?')); }
 };
 
 // "http://HOST[:PORT][/PATH]". Errc::usage, saying what is wrong, for anything else:

@@ -99,7 +99,7 @@ void HttpTransport::reap_finished() {
 
 Result<void> HttpTransport::send(std::string_view message) {
   if (stopping_.load()) return Error(Errc::io, "transport stopped");
-  if (closed_.load()) return Error(Errc::server_exited, "connection to " + endpoint_.url() + " lost");
+  if (closed_.load()) return Error(Errc::server_exited, "connection to " + endpoint_.display_url() + " lost");
   // A request's id, so that an HTTP failure can be answered on the request's behalf;
   // its method and name for the headers of 2026-07-28.
   nlohmann::json id;
@@ -197,12 +197,12 @@ void HttpTransport::post(httplib::Client& client, std::string body, nlohmann::js
   if (!result) {
     ++http_errors_;
     if (result.error() == httplib::Error::Connection) {
-      close("cannot connect to " + endpoint_.url() + " (connection refused or no route)");
+      close("cannot connect to " + endpoint_.display_url() + " (connection refused or no route)");
       return;
     }
     // A read that timed out: McpClient's own, shorter, call timeout has already spoken.
     if (std::chrono::steady_clock::now() - started >= options_.read_timeout) return;
-    fail_request(id, "HTTP exchange with " + endpoint_.url() + " failed: " + httplib::to_string(result.error()));
+    fail_request(id, "HTTP exchange with " + endpoint_.display_url() + " failed: " + httplib::to_string(result.error()));
     return;
   }
   if (status >= 400) {
@@ -211,7 +211,7 @@ void HttpTransport::post(httplib::Client& client, std::string body, nlohmann::js
       deliver(plain_body);  // the server's own JSON-RPC error says more than the status
       return;
     }
-    std::string why = "HTTP " + std::to_string(status) + " from " + endpoint_.url() + ": " + quote(plain_body);
+    std::string why = "HTTP " + std::to_string(status) + " from " + endpoint_.display_url() + ": " + quote(plain_body);
     if (status == 404 && req.has_header("Mcp-Session-Id")) {
       why = "HTTP 404: the server no longer knows session " + req.get_header_value("Mcp-Session-Id") +
             " (expired or closed)";
@@ -248,7 +248,7 @@ Result<void> HttpTransport::end_session() {
   const auto res = client->Delete(endpoint_.path.c_str(), headers);
   if (!res) {
     ++http_errors_;
-    return Error(Errc::io, "DELETE " + endpoint_.url() + ": " + httplib::to_string(res.error()));
+    return Error(Errc::io, "DELETE " + endpoint_.display_url() + ": " + httplib::to_string(res.error()));
   }
   // 405: the server does not let clients end sessions, which the spec allows.
   if (res->status >= 400 && res->status != 405) {

@@ -83,6 +83,22 @@ Result<std::vector<pid_t>> match_attach_pattern(const std::vector<ProcessEntry>&
   return roots;
 }
 
+std::string describe_processes(const std::vector<pid_t>& pids) {
+  const auto all = list_all_processes();
+  std::string out;
+  for (pid_t pid : pids) {
+    std::string command;
+    if (all) {
+      for (const auto& e : *all) {
+        if (e.pid == pid) command = e.command.empty() ? e.name : e.command;
+      }
+    }
+    if (command.size() > 80) command = command.substr(0, 77) + "...";
+    out += (out.empty() ? "" : ", ") + std::to_string(pid) + (command.empty() ? "" : " (" + command + ")");
+  }
+  return out;
+}
+
 bool process_exists(pid_t pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM); }
 
 Result<std::vector<pid_t>> resolve_attach_targets(const std::vector<pid_t>& pids,

@@ -28,6 +28,10 @@ Result<std::vector<pid_t>> match_attach_pattern(const std::vector<ProcessEntry>&
 Result<std::vector<pid_t>> resolve_attach_targets(const std::vector<pid_t>& pids,
                                                   const std::vector<std::string>& patterns);
 
+// "4312 (uv run macos-mcp), 4377 (python3 -m srv)": what was attached to, command lines
+// cut to 80 characters, for the terminal and the report.
+std::string describe_processes(const std::vector<pid_t>& pids);
+
 // Whether a process we did not start still exists (kill(pid, 0); EPERM means it does).
 bool process_exists(pid_t pid);
 

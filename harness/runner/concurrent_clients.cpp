@@ -65,7 +65,11 @@ void ConcurrentClients::drive(int client) {
         opened.ok = hello.has_value();
         opened.latency_ms =
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-        if (!hello) opened.error = "initialize: " + hello.error().message;
+        if (!hello) {
+          opened.error = "initialize: " + hello.error().message;
+          opened.timed_out = hello.error().code == Errc::timeout;
+          opened.server_gone = hello.error().code == Errc::server_exited;
+        }
       } else {
         opened = open_next_session(mcp, *transport, phase_.close, init_timeout_, close_error);
         if (callbacks_.session_ended) callbacks_.session_ended();

@@ -58,6 +58,7 @@ std::string mask_header_value(const std::string& header) {
   return colon == std::string::npos ? kMask : header.substr(0, colon + 1) + " " + kMask;
 }
 
+// `secrets` longest first: a secret that is part of another must not leave the rest showing.
 std::string mask_secrets(std::string arg, const std::vector<std::string>& secrets) {
   for (const auto& secret : secrets) {
     if (secret.size() < 3) continue;  // "1" or "" would mask unrelated text; such values are not secrets
@@ -75,8 +76,10 @@ std::vector<std::string> redact_command(const std::vector<std::string>& argv, co
   out.reserve(argv.size());
   bool mask_next = false;
   bool header_next = false;
+  std::vector<std::string> longest_first = secrets;
+  std::sort(longest_first.begin(), longest_first.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
   for (const std::string& given : argv) {
-    const std::string arg = mask_secrets(given, secrets);
+    const std::string arg = mask_secrets(given, longest_first);
     if (mask_next) {
       out.emplace_back(kMask);
       mask_next = false;

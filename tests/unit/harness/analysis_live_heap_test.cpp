@@ -16,7 +16,7 @@ RunInfo attribution_run(double end_s) {
   RunInfo run;
   run.budget_bytes_per_min = 1e6;
   run.min_duration_s = 30;
-  run.phases = {{"loop", false, 0, end_s, 0.05}};
+  run.phases = {{"loop", false, 0, end_s, 0.05, ""}};
   run.elapsed_s = end_s;
   return run;
 }

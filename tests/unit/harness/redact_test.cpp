@@ -36,3 +36,18 @@ TEST_CASE("URL query values with secret-looking names are masked, the rest kept"
   CHECK(out[0] == "http://127.0.0.1:8931/mcp?api_key=***&mode=fast&access_token=***&x");
   CHECK(out[1] == "http://127.0.0.1:8931/mcp?mode=fast");
 }
+
+TEST_CASE("header values after --header and a config's secret values are masked wherever they occur", "[runner][redact]") {
+  const std::vector<std::string> argv = {"mcpleak", "run",       "--header", "X-Api-Key: abc123",
+                                         "--header=Cookie: s=1", "--",       "srv",
+                                         "--org=acme",           "--url=http://h/acme_s3cr3t/x"};
+  // "acme" is a secret too, and part of the longer one: the longer is masked whole.
+  const auto out = redact_command(argv, {"acme", "acme_s3cr3t"});
+  CHECK(out[3] == "X-Api-Key: ***");
+  CHECK(out[4] == "--header=Cookie: ***");
+  CHECK(out[7] == "--org=***");
+  CHECK(out[8] == "--url=http://h/***/x");
+  for (const auto& a : out) CHECK(a.find("s3cr3t") == std::string::npos);
+  // Values too short to be secrets are not hunted for in unrelated text.
+  CHECK(redact_command({"run", "--rate", "10"}, {"1"})[2] == "10");
+}

@@ -26,7 +26,7 @@ Report full_report() {
   r.run.early_stop = true;
   r.run.platform = "linux-x86_64";
   r.run.metric = "RssAnon+VmSwap";
-  r.run.phases = {{"loop", false, 0, 60, 0.2}, {"idle", true, 60, 90, 0}};
+  r.run.phases = {{"loop", false, 0, 60, 0.2, ""}, {"idle", true, 60, 90, 0, ""}};
   r.run.elapsed_s = 90;
   r.run.stopped_early_at_s = 80;
   r.run.interrupted = false;
@@ -167,6 +167,7 @@ TEST_CASE("report.json holds every Report field under its documented name", "[re
       {"phases",
        {{{"name", "loop"}, {"idle", false}, {"start_s", 0.0}, {"end_s", 60.0}, {"call_interval_s", 0.2}},
         {{"name", "idle"}, {"idle", true}, {"start_s", 60.0}, {"end_s", 90.0}, {"call_interval_s", 0.0}}}},
+      {"sessions_by_phase", nlohmann::json::array()},
       {"exercise",
        {{"required", true},
         {"exercised", false},

@@ -35,9 +35,9 @@ RunFixture make_run(double leak_mib_per_min) {
   run.early_stop = false;
   run.platform = "macos-arm64";
   run.metric = "phys_footprint";
-  run.phases = {{"warm-up", false, 0, 30},
-                {"snapshot-finder-safari", false, 30, 600},
-                {"idle", true, 600, 720}};
+  run.phases = {{"warm-up", false, 0, 30, 0, ""},
+                {"snapshot-finder-safari", false, 30, 600, 0, ""},
+                {"idle", true, 600, 720, 0, ""}};
   run.elapsed_s = 720;
   run.non_json_lines = 3;
   run.warnings = {"server wrote 3 non-JSON lines to stdout | first: \"Loading AX\ntree\""};
