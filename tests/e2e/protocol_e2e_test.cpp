@@ -1,7 +1,7 @@
 // End to end, each protocol era over stdio and HTTP against real servers: a server on the
 // v2 TypeScript SDK (@modelcontextprotocol/server, tests/servers/v2_sdk_server.mjs) in
 // 2026-07-28-only and in both-eras mode, installed by `ci/setup --test` into build/tools.
-// Its Snapshot tool keeps --leak-kib KiB per call in a JS array: known truth.
+// Its Snapshot tool keeps --leak-kib KiB per call in a filled Buffer: known truth.
 #include "tests/e2e/e2e_support.h"
 #include "tests/support/catch.h"
 
@@ -35,9 +35,11 @@ std::string summary(const e2e::Run& r) {
 TEST_CASE("protocol: a 2026-07-28-only server keeping 64 KiB per call is driven without a handshake and leaks",
           "[e2e][protocol]") {
   require_sdk();
+  // Node frees its start-up garbage some seconds in (the footprint drops): a 10 s
+  // warm-up keeps that step out of the window.
   auto r = run_mcpleak("protocol-modern-leak",
                        {"run", "--scenario", kLoopOnly, "--var", "TOOL=Snapshot", "--rate", "10", "--duration",
-                        "90s", "--min-duration", "20s", "--warmup", "3s", "--quiet"},
+                        "90s", "--min-duration", "20s", "--warmup", "10s", "--quiet"},
                        v2_server("modern", {"--leak-kib", "64"}));
   INFO(summary(r));
   REQUIRE(r.report.is_object());
@@ -46,10 +48,12 @@ TEST_CASE("protocol: a 2026-07-28-only server keeping 64 KiB per call is driven 
   CHECK(r.report["verdict"] == "leaking");
   CHECK(r.exit_code == 1);
   CHECK(r.report["calls"]["failed"].get<int>() == 0);
-  // 64 KiB of JS strings per call; V8's own overhead only adds to it.
+  // 64 KiB of touched Buffer per call. An early decision reads less (measured 47-50
+  // KiB/call at 38 s, 62-64 KiB/call over 90 s): the first Buffers reuse resident memory
+  // that Node's start-up freed, which adds nothing to the footprint.
   const double per_call = r.report["growth"]["bytes_per_call"].get<double>();
-  CHECK(per_call > 48 * 1024.0);
-  CHECK(per_call < 256 * 1024.0);
+  CHECK(per_call > 0.5 * 64 * 1024.0);
+  CHECK(per_call < 1.5 * 64 * 1024.0);
   CHECK(e2e::no_server_left(r));
 }
 

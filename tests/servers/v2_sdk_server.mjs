@@ -15,8 +15,8 @@
 //   --transport    stdio (default) or http: Streamable HTTP on 127.0.0.1 only, path /mcp.
 //   --port P       HTTP port (default 0 = any free port). Once listening, the server
 //                  prints one line `listening on http://127.0.0.1:PORT/mcp` to stderr.
-//   --leak-kib N   every Snapshot call keeps N KiB (a JS array on the V8 heap) in a
-//                  module-level array, never freed; 0 (default) keeps nothing.
+//   --leak-kib N   every Snapshot call keeps N KiB (a filled Buffer, outside the V8 heap)
+//                  in a module-level array, never freed; 0 (default) keeps nothing.
 //
 // Tools: Snapshot (one optional string argument `label`, ignored) and Diagnostics
 // (text content: JSON {"retained_kib": <KiB kept so far>, "calls": <Snapshot calls>}).
@@ -158,8 +158,10 @@ let retainedKib = 0;
 
 function keepLeak() {
   if (options.leakKib === 0) return;
-  // 128 small integers = 1 KiB of array elements on 64-bit Node (no pointer compression).
-  retained.push(new Array(options.leakKib * 128).fill(snapshotCalls));  // LEAK-SITE
+  // A Buffer outside the V8 heap, filled so that every page is touched: the footprint
+  // grows by exactly N KiB per call, without the steps of V8's heap growth that made a
+  // JS-array leak of the same size read as a plateau on a loaded machine.
+  retained.push(Buffer.alloc(options.leakKib * 1024, 1 + (snapshotCalls % 255)));  // LEAK-SITE
   retainedKib += options.leakKib;
 }
 
