@@ -60,16 +60,7 @@ void ConcurrentClients::drive(int client) {
       std::string close_error;
       CallOutcome opened;
       if (!in_session) {
-        const auto started = std::chrono::steady_clock::now();
-        auto hello = mcp.initialize(init_timeout_);
-        opened.ok = hello.has_value();
-        opened.latency_ms =
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-        if (!hello) {
-          opened.error = "initialize: " + hello.error().message;
-          opened.timed_out = hello.error().code == Errc::timeout;
-          opened.server_gone = hello.error().code == Errc::server_exited;
-        }
+        opened = open_session(mcp, init_timeout_);
       } else {
         opened = open_next_session(mcp, *transport, phase_.close, init_timeout_, close_error);
         if (callbacks_.session_ended) callbacks_.session_ended();

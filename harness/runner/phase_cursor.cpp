@@ -9,6 +9,10 @@ CallOutcome open_next_session(McpClient& client, Transport& transport, SessionCl
   } else if (auto ended = transport.end_session(); !ended) {
     close_error = ended.error().describe();
   }
+  return open_session(client, init_timeout);
+}
+
+CallOutcome open_session(McpClient& client, std::chrono::milliseconds init_timeout) {
   const auto started = std::chrono::steady_clock::now();
   auto hello = client.initialize(init_timeout);
   CallOutcome outcome;

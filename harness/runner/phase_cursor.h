@@ -47,6 +47,10 @@ class PhaseCursor {
   std::uint64_t calls_in_session_ = 0;
 };
 
+// Opens a session with initialize; its outcome is a call's (a session that cannot be
+// opened is a failed call, "initialize of a new session: ...").
+CallOutcome open_session(McpClient& client, std::chrono::milliseconds init_timeout);
+
 // Ends the client's current session as the phase says (DELETE, or abandoned: forgotten
 // without a word) and opens the next with initialize. The outcome is the initialize's:
 // a session that cannot be opened is a failed call. `close_error` gets a failed DELETE.
