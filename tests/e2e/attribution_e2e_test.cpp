@@ -175,7 +175,12 @@ TEST_CASE("a Node server that keeps every request is named by function and file,
   // The live heap after a full GC, a quieter series than the tree's footprint (npx's
   // own node swings with its collector), says leaking on its own.
   CHECK(w["processes"][0]["live_heap"]["verdict"] == "leaking");
-  CHECK(w["processes"][0]["live_heap"]["points"].get<int>() >= 20);
+  // One point a second over the attribution run: a series, not a couple of points. How
+  // long that run lasts depends on the machine's pace, so the count is checked against
+  // the span it covered (a loaded 2-core runner drops a point now and then).
+  const auto& live = w["processes"][0]["live_heap"];
+  CHECK(live["span_s"].get<double>() >= 10.0);
+  CHECK(live["points"].get<double>() >= 0.7 * live["span_s"].get<double>());
   check_hooked_only_in_attribution_run(r, probe);
 }
 
