@@ -17,10 +17,9 @@ Result<TreeSample> sample_tree(Probe& probe, pid_t root) {
       if (pid == root) return Error(one.error()).with("pid " + std::to_string(root));
       continue;
     }
-    tree.footprint_bytes += one->footprint_bytes;
-    tree.rss_bytes += one->rss_bytes;
     tree.pids.push_back(std::move(*one));
   }
+  total_tree(tree);
   return tree;
 }
 

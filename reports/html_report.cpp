@@ -6,6 +6,7 @@
 
 #include "reports/escape.h"
 #include "reports/html_chart_data.h"
+#include "reports/resource_rows.h"
 #include "reports/report.h"
 #include "reports/summary_rows.h"
 #include "reports/where_it_grows_rows.h"
@@ -94,6 +95,46 @@ void where_it_grows_html(const Report& r, std::ostream& out) {
     out << "<ul>\n";
     for (const auto& l : lines) out << "<li>" << html_escape(l) << "</li>\n";
     out << "</ul>\n";
+  }
+}
+
+void resources_html(const Report& r, std::span<const Sample> samples, std::ostream& out) {
+  const auto rows = reports::resource_rows(r);
+  const std::string check = reports::orphan_check_line(r);
+  if (rows.empty() && check.empty()) return;
+  out << "<h2>Resources</h2>\n";
+  if (!rows.empty()) {
+    out << "<table>\n<tr><th>resource</th><th>verdict</th><th>levels</th><th>growth</th><th>budget</th><th>why</th>"
+           "</tr>\n";
+    for (const auto& row : rows) {
+      out << "<tr><td>" << html_escape(row.resource) << "</td><td>" << html_escape(row.verdict)
+          << "</td><td class=\"num\">" << html_escape(row.levels) << "</td><td class=\"num\">"
+          << html_escape(row.growth) << "</td><td>" << html_escape(row.budget) << "</td><td>" << html_escape(row.why)
+          << "</td></tr>\n";
+    }
+    out << "</table>\n";
+  }
+  if (const reports::Chart chart = reports::resources_chart(samples); !chart.lines.empty()) {
+    reports::render_svg(chart, out);
+    reports::render_legend(chart, out);
+  }
+  if (!check.empty()) out << "<p>" << html_escape(check) << "</p>\n";
+  if (const auto orphans = reports::orphan_rows(r); !orphans.empty()) {
+    out << "<table>\n<tr><th>orphan</th><th>command</th><th>age</th><th>footprint</th><th>fate</th><th>cycle</th>"
+           "</tr>\n";
+    for (const auto& o : orphans) {
+      out << "<tr><td>" << html_escape(o.process) << "</td><td>" << html_escape(o.command) << "</td><td class=\"num\">"
+          << html_escape(o.age) << "</td><td class=\"num\">" << html_escape(o.footprint) << "</td><td>"
+          << html_escape(o.fate) << "</td><td>" << html_escape(o.cycle) << "</td></tr>\n";
+    }
+    out << "</table>\n";
+  }
+  if (const auto cycles = reports::reconnect_rows(r); !cycles.empty()) {
+    out << "<table>\n<tr><th>reconnect</th><th>outcome</th></tr>\n";
+    for (const auto& c : cycles) {
+      out << "<tr><td>" << html_escape(c.label) << "</td><td>" << html_escape(c.value) << "</td></tr>\n";
+    }
+    out << "</table>\n";
   }
 }
 
@@ -204,6 +245,7 @@ void write_html(const Report& r, std::span<const Sample> samples, std::span<cons
   out << "</div>\n<div>\n<h2>Run</h2>\n";
   rows_table(reports::run_rows(r.run), out);
   out << "</div>\n</div>\n";
+  resources_html(r, samples, out);
   details_tables(r, out);
   out << "</body>\n</html>\n";
 }

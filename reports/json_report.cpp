@@ -140,6 +140,66 @@ json where_it_grows_json(const std::optional<WhereItGrows>& found) {
           {"limits", string_list(w.limits)}};
 }
 
+json resources_json(const std::vector<ResourceVerdict>& resources) {
+  json out = json::array();
+  for (const auto& v : resources) {
+    out.push_back({{"name", v.name},
+                   {"verdict", v.verdict},
+                   {"why", v.why},
+                   {"headline", v.headline},
+                   {"start", v.start},
+                   {"end", v.end},
+                   {"peak", v.peak},
+                   {"per_min", v.per_min},
+                   {"ci95_per_min", {v.ci95_per_min.lo, v.ci95_per_min.hi}},
+                   {"per_call", or_null(v.per_call)},
+                   {"per_reconnect", or_null(v.per_session)},
+                   {"driver", v.driver},
+                   {"budget", v.budget},
+                   {"points", v.points}});
+  }
+  return out;
+}
+
+json orphans_json(const RunInfo& run) {
+  if (!run.orphan_check) return nullptr;
+  const OrphanCheck& c = *run.orphan_check;
+  json processes = json::array();
+  for (const auto& p : c.processes) {
+    processes.push_back({{"pid", p.pid},
+                         {"ppid", p.ppid},
+                         {"name", p.name},
+                         {"command", p.command},
+                         {"age_s", p.age_s},
+                         {"footprint_bytes", p.footprint_bytes},
+                         {"cycle", p.cycle},
+                         {"fate", p.fate},
+                         {"cleaned_up", p.cleaned_up}});
+  }
+  return {{"status", c.status},
+          {"grace_s", c.grace_s},
+          {"leader_needed_sigterm", c.leader_needed_sigterm},
+          {"leader_needed_sigkill", c.leader_needed_sigkill},
+          {"kept", c.kept},
+          {"processes", std::move(processes)}};
+}
+
+json reconnect_json(const RunInfo& run) {
+  if (run.reconnect_cycles.empty()) return nullptr;
+  json cycles = json::array();
+  for (const auto& c : run.reconnect_cycles) {
+    cycles.push_back({{"cycle", c.cycle},
+                      {"start_s", c.start_s},
+                      {"end_s", c.end_s},
+                      {"calls_ok", c.calls_ok},
+                      {"calls_failed", c.calls_failed},
+                      {"error", c.error.empty() ? json(nullptr) : json(c.error)},
+                      {"survivors", c.survivors},
+                      {"survivors_footprint_bytes", c.survivors_footprint_bytes}});
+  }
+  return cycles;
+}
+
 json transient_json(const std::vector<TransientProcesses>& transient) {
   json out = json::array();
   for (const auto& t : transient) out.push_back({{"name", t.name}, {"count", t.count}, {"peak_bytes", t.peak_bytes}});
@@ -218,6 +278,10 @@ void write_json(const Report& r, std::ostream& out) {
       {"exercise", exercise_json(r.exercise)},
       {"processes", processes_json(r.processes)},
       {"transient_processes", transient_json(r.transient_processes)},
+      {"resources", resources_json(r.resources)},
+      {"footprint_verdict", r.footprint_verdict.empty() ? json(nullptr) : json(r.footprint_verdict)},
+      {"orphans", orphans_json(run)},
+      {"reconnect_cycles", reconnect_json(run)},
       {"where_it_grows", where_it_grows_json(r.where_it_grows)},
       {"elapsed_s", run.elapsed_s},
       {"verdict_at_s", or_null(r.verdict_at_s)},

@@ -6,6 +6,7 @@
 
 #include "reports/escape.h"
 #include "reports/report.h"
+#include "reports/resource_rows.h"
 #include "reports/summary_rows.h"
 #include "reports/where_it_grows_rows.h"
 #include "reports/units.h"
@@ -95,6 +96,32 @@ void where_it_grows_section(const Report& r, std::ostream& out) {
   for (const auto& n : reports::where_it_grows_notes(r)) out << "- " << markdown_escape(n) << "\n";
 }
 
+void resources_section(const Report& r, std::ostream& out) {
+  const auto rows = reports::resource_rows(r);
+  const std::string check = reports::orphan_check_line(r);
+  if (rows.empty() && check.empty()) return;
+  out << "\n### Resources\n\n";
+  if (!rows.empty()) {
+    out << "| resource | verdict | levels | growth | budget | why |\n|---|---|---|---|---|---|\n";
+    for (const auto& row : rows) {
+      out << "| " << row.resource << " | " << row.verdict << " | " << row.levels << " | " << row.growth << " | "
+          << row.budget << " | " << markdown_escape(row.why) << " |\n";
+    }
+  }
+  if (!check.empty()) out << "\n" << markdown_escape(check) << "\n";
+  if (const auto orphans = reports::orphan_rows(r); !orphans.empty()) {
+    out << "\n| orphan | command | age | footprint | fate | cycle |\n|---|---|---|---|---|---|\n";
+    for (const auto& o : orphans) {
+      out << "| " << markdown_escape(o.process) << " | " << markdown_escape(o.command) << " | " << o.age << " | "
+          << o.footprint << " | " << o.fate << " | " << o.cycle << " |\n";
+    }
+  }
+  if (const auto cycles = reports::reconnect_rows(r); !cycles.empty()) {
+    out << "\n| reconnect | outcome |\n|---|---|\n";
+    for (const auto& c : cycles) out << "| " << c.label << " | " << markdown_escape(c.value) << " |\n";
+  }
+}
+
 void exercise_section(const Report& r, std::ostream& out) {
   const auto tools = reports::exercise_tool_rows(r.exercise);
   const auto errors = reports::exercise_error_lines(r.exercise);
@@ -129,6 +156,7 @@ void write_markdown_summary(const Report& r, std::ostream& out) {
     for (const auto& w : r.warnings) out << "- " << markdown_escape(w) << "\n";
   }
   processes_table(r, out);
+  resources_section(r, out);
   where_it_grows_section(r, out);
   exercise_section(r, out);
   diagnostics_table(r, out);

@@ -75,7 +75,7 @@ Axes make_axes(const Chart& c) {
   a.x_max = x_max > 0 ? x_max : 1;
   if (!std::isfinite(lo)) lo = 0, hi = 1;
   if (hi - lo < 1) hi = lo + 1;
-  a.y_unit = byte_unit_for(hi);
+  a.y_unit = c.counts ? ByteUnit{1, "count"} : byte_unit_for(hi);
   const double pad = (hi - lo) * 0.05;
   a.y_step = nice_step((hi - lo + 2 * pad) / 6 / a.y_unit.scale) * a.y_unit.scale;
   a.y_min = std::floor((lo - pad) / a.y_step) * a.y_step;

@@ -48,6 +48,7 @@ struct ChartBar {
 
 struct Chart {
   std::string y_label = "memory";
+  bool counts = false;        // y is a count (fds, threads), not bytes
   double x_end_s = 0;         // right edge of the time axis; 0 means "from the data"
   std::vector<ChartLine> lines;
   std::vector<ChartBand> bands;

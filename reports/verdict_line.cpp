@@ -57,6 +57,22 @@ std::string verdict_line(const Report& r) {
     // What a person must fix first: the scenario did not run, whatever the slope.
     return line + "not exercised: " + r.exercise.reason + "; footprint " + slope_with_interval(r);
   }
+  if (!r.run.reconnect_cycles.empty()) {
+    // The server restarted every cycle: what the disconnects left is the verdict.
+    for (const ResourceVerdict& v : r.resources) {
+      if (v.name == "orphans") return line + (v.verdict == "leaking" ? v.headline : v.why);
+    }
+    return line + r.reason;
+  }
+  // A counted resource that leaks leads: "fds +1.00 per call (8 → 1,208); footprint bounded".
+  std::string leaks;
+  for (const ResourceVerdict& v : r.resources) {
+    if (v.verdict == "leaking") leaks += (leaks.empty() ? "" : ", ") + v.headline;
+  }
+  if (r.verdict == Verdict::leaking && !leaks.empty() && r.footprint_verdict != "leaking") {
+    return line + leaks + "; footprint " + (r.footprint_verdict.empty() ? "not judged" : r.footprint_verdict) +
+           " (" + slope_with_interval(r) + ")";
+  }
   line += slope_with_interval(r);
   if (r.growth.bytes_per_call) {
     line += ", " + reports::format_signed_bytes(*r.growth.bytes_per_call) + "/call";
@@ -69,6 +85,7 @@ std::string verdict_line(const Report& r) {
     if (r.retained_bytes) {
       line += ", retained " + reports::format_bytes(*r.retained_bytes) + " after idle";
     }
+    if (!leaks.empty()) line += "; also " + leaks;
   } else {
     line += ", budget " + reports::format_bytes(r.run.budget_bytes_per_min) + "/min";
   }

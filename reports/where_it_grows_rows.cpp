@@ -141,6 +141,9 @@ std::string where_it_grows_line(const Report& r) {
 
 std::string attribution_next_step(const Report& r) {
   if (r.verdict != Verdict::leaking || r.where_it_grows || r.run.invocation.size() < 2) return "";
+  // Attribution looks for memory: not for a leak of fds or processes alone, nor for a
+  // reconnect run, whose server is restarted every cycle.
+  if (!r.run.reconnect_cycles.empty() || (!r.footprint_verdict.empty() && r.footprint_verdict != "leaking")) return "";
   std::vector<std::string> argv = r.run.invocation;
   argv.insert(argv.begin() + 2, {"--attribute", "auto"});
   return command_line(argv);

@@ -13,6 +13,7 @@
 #include "harness/analysis/format.h"
 #include "harness/analysis/processes.h"
 #include "harness/analysis/quantiles.h"
+#include "harness/analysis/resources.h"
 #include "harness/analysis/sequential.h"
 #include "harness/analysis/summary.h"
 #include "harness/analysis/trend.h"
@@ -75,6 +76,52 @@ void apply_exercise_rule(Report& r, std::string& reason) {
   }
   r.verdict = Verdict::inconclusive;
   reason = "not exercised: " + e.reason + (reason.empty() ? "" : "; " + reason);
+}
+
+// The verdict is the worst resource's: any counted resource or orphan that leaks makes
+// the run leaking and leads the reason; one still undecided keeps a bounded footprint
+// from being the run's verdict.
+void apply_resource_verdicts(Report& r, std::string& reason) {
+  r.footprint_verdict = verdict_name(r.verdict);
+  std::string leaks;
+  const ResourceVerdict* undecided = nullptr;
+  for (const ResourceVerdict& v : r.resources) {
+    if (v.verdict == "leaking") leaks += (leaks.empty() ? "" : ", ") + v.headline;
+    if (v.verdict == "inconclusive" && !undecided) undecided = &v;
+  }
+  if (!leaks.empty()) {
+    if (r.verdict == Verdict::leaking) {
+      reason += "; also leaking: " + leaks;
+    } else {
+      reason = leaks + "; footprint " + verdict_name(r.verdict) + (reason.empty() ? "" : " (" + reason + ")");
+      r.verdict = Verdict::leaking;
+    }
+    return;
+  }
+  if (undecided && r.verdict == Verdict::bounded) {
+    r.verdict = Verdict::inconclusive;
+    reason = undecided->name + " undecided: " + undecided->why + "; footprint bounded (" + reason + ")";
+  }
+}
+
+// A reconnect run restarts the server every cycle: its footprint has no series to judge,
+// and its verdict is what the disconnects left behind.
+void judge_reconnect(Report& r, std::string& reason) {
+  const auto orphans = judge_orphans(r.run);
+  if (!orphans) return;
+  r.verdict = orphans->verdict == "leaking"    ? Verdict::leaking
+              : orphans->verdict == "bounded" ? Verdict::bounded
+                                              : Verdict::inconclusive;
+  reason = orphans->why;
+  if (orphans->verdict != "leaking" || !r.run.orphan_check) return;
+  // The commands that survived, each once: what a maintainer greps their code for.
+  std::vector<std::string> commands;
+  for (const OrphanProcess& p : r.run.orphan_check->processes) {
+    if (p.fate != "survived" || std::find(commands.begin(), commands.end(), p.command) != commands.end()) continue;
+    commands.push_back(p.command);
+  }
+  for (std::size_t i = 0; i < commands.size() && i < 3; ++i) reason += (i == 0 ? "; left running: " : "; ") + commands[i];
+  if (commands.size() > 3) reason += "; ...";
 }
 
 }  // namespace
@@ -182,7 +229,16 @@ Report analyse(std::span<const Sample> samples, std::span<const CallRecord> call
   }
 
   fill_processes(r, samples, run, kMinSamples);
-  apply_exercise_rule(r, reason);
+  if (run.reconnect_cycles.empty()) {
+    r.resources = judge_resources(samples, run);
+    if (auto orphans = judge_orphans(run)) r.resources.push_back(std::move(*orphans));
+    apply_resource_verdicts(r, reason);
+  } else {
+    if (auto orphans = judge_orphans(run)) r.resources.push_back(std::move(*orphans));
+    judge_reconnect(r, reason);
+  }
+  // A reconnect run's cycles are judged by judge_orphans, failed cycles included.
+  if (run.reconnect_cycles.empty()) apply_exercise_rule(r, reason);
   if (run.interrupted) {
     reason = "interrupted after " + seconds_text(last_s) + "; verdict from the data so far: " +
              reason;

@@ -7,6 +7,7 @@
 #include "harness/analysis/analysis.h"
 #include "harness/analysis/decision.h"
 #include "harness/analysis/format.h"
+#include "harness/analysis/resources.h"
 
 namespace mcpleak {
 namespace analysis {
@@ -53,6 +54,17 @@ Look sequential_look(std::span<const Sample> samples, const RunInfo& run, int lo
     look.decided.reset();
     look.reason = head + "not exercised: " + exercise.reason + "; " + numbers;
     return look;
+  }
+  // Stopping on a bounded footprint would also end the watch on the counted resources:
+  // wait while any of them grows or is undecided (the final analysis judges them).
+  if (d.verdict == Verdict::bounded) {
+    for (const ResourceVerdict& r : judge_resources(samples, run)) {
+      if (r.verdict == "leaking" || r.verdict == "inconclusive") {
+        look.decided.reset();
+        look.reason = head + "footprint bounded, " + r.name + " " + r.verdict + " (" + r.why + "); " + numbers;
+        return look;
+      }
+    }
   }
   if (d.verdict == Verdict::leaking) head += "leaking: ";
   if (d.verdict == Verdict::bounded) head += "bounded: ";

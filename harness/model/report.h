@@ -13,6 +13,7 @@
 #include "harness/model/exercise.h"
 #include "harness/model/interval.h"
 #include "harness/model/processes.h"
+#include "harness/model/resources.h"
 #include "harness/model/where_it_grows.h"
 
 namespace mcpleak {
@@ -86,6 +87,11 @@ struct RunInfo {
   int attribute_checkpoints = 0;
   // The mcpleak command line that made this run (redacted), to offer the next step.
   std::vector<std::string> invocation;
+  // Leaks beyond memory: budgets that override the defaults (--resource-budget), what the
+  // disconnect at the end found (a spawned server only), and the reconnect scenario's cycles.
+  std::map<std::string, ResourceBudget> resource_budgets;
+  std::optional<OrphanCheck> orphan_check;
+  std::vector<ReconnectCycle> reconnect_cycles;
   std::vector<std::string> warnings;          // collected while running
 };
 
@@ -135,6 +141,10 @@ struct Report {
   // Which process of the tree grows (processes.h): largest growth first.
   std::vector<ProcessGrowth> processes;
   std::vector<TransientProcesses> transient_processes;
+  // Counted resources and orphans (resources.h): processes, fds, threads, orphans.
+  std::vector<ResourceVerdict> resources;
+  // The footprint's own verdict before the resources had their say ("bounded", ...).
+  std::string footprint_verdict;
   // Which code grows (--attribute): from the instrumented run in attribution/.
   std::optional<WhereItGrows> where_it_grows;
   std::vector<std::string> warnings;          // run.warnings plus analysis warnings

@@ -33,7 +33,15 @@ struct TreeSample {
   std::vector<PidSample> pids;
   std::uint64_t footprint_bytes = 0;
   std::uint64_t rss_bytes = 0;
+  // Counted resources of the tree (resource verdicts): processes sampled, and threads
+  // and open fds summed over them; empty when some process could not report its own.
+  std::uint32_t processes = 0;
+  std::optional<std::uint64_t> threads;
+  std::optional<std::uint64_t> fds;
 };
+
+// Sets a tree's sums (footprint, RSS, processes, threads, fds) from its pids.
+void total_tree(TreeSample& tree);
 
 // A TreeSample placed on the run's timeline: what samples.jsonl holds, one per line.
 struct Sample {

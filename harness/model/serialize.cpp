@@ -1,6 +1,16 @@
 #include "harness/model/serialize.h"
 
 namespace mcpleak {
+
+// run.json's resource fields: every member has a default, so older files read.
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ResourceBudget, per_call, per_min, allowance, off)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(OrphanProcess, pid, ppid, name, command, age_s, footprint_bytes,
+                                                cycle, fate, cleaned_up)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(OrphanCheck, status, grace_s, leader_needed_sigterm,
+                                                leader_needed_sigkill, kept, processes)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ReconnectCycle, cycle, start_s, end_s, calls_ok, calls_failed,
+                                                error, survivors, survivors_footprint_bytes)
+
 namespace {
 
 using nlohmann::json;
@@ -91,7 +101,10 @@ json to_json_value(const Sample& s) {
             {"phase", s.phase},
             {"footprint_bytes", s.tree.footprint_bytes},
             {"rss_bytes", s.tree.rss_bytes},
+            {"processes", s.tree.processes},
             {"pids", std::move(pids)}};
+  put_optional(j, "threads", s.tree.threads);
+  put_optional(j, "fds", s.tree.fds);
   if (!s.diagnostics.empty()) j["diagnostics"] = s.diagnostics;
   if (!s.regions.empty()) j["regions"] = s.regions;
   return j;
@@ -151,6 +164,9 @@ json to_json_value(const RunInfo& r) {
     j["attribute_checkpoints"] = r.attribute_checkpoints;
   }
   if (!r.invocation.empty()) j["invocation"] = r.invocation;
+  if (!r.resource_budgets.empty()) j["resource_budgets"] = r.resource_budgets;
+  j["orphan_check"] = r.orphan_check ? json(*r.orphan_check) : json(nullptr);
+  if (!r.reconnect_cycles.empty()) j["reconnect_cycles"] = r.reconnect_cycles;
   j["stopped_early_at_s"] = r.stopped_early_at_s ? json(*r.stopped_early_at_s) : json(nullptr);
   j["stopped_early_verdict"] = r.stopped_early_verdict ? json(verdict_name(*r.stopped_early_verdict)) : json(nullptr);
   j["stopped_early_reason"] = r.stopped_early_reason;
@@ -190,6 +206,17 @@ Result<Sample> sample_from_json(std::string_view line) {
       s.tree.pids.push_back(std::move(p));
     }
   }
+  if (!s.tree.pids.empty()) {
+    // Older files have no resource sums: the pids give them.
+    const auto footprint = s.tree.footprint_bytes, rss = s.tree.rss_bytes;
+    total_tree(s.tree);
+    s.tree.footprint_bytes = footprint;
+    s.tree.rss_bytes = rss;
+  } else {
+    s.tree.processes = r.get<std::uint32_t>("processes", 0, false);
+  }
+  if (auto v = r.optional<std::uint64_t>("threads")) s.tree.threads = v;
+  if (auto v = r.optional<std::uint64_t>("fds")) s.tree.fds = v;
   if (auto d = r.optional<std::map<std::string, double>>("diagnostics")) s.diagnostics = *d;
   if (auto g = r.optional<std::map<std::string, std::uint64_t>>("regions")) s.regions = *g;
   if (r.error) return *r.error;
@@ -254,6 +281,9 @@ Result<RunInfo> run_info_from_json(std::string_view text) {
   info.attribute_every_calls = r.get<std::uint64_t>("attribute_every_calls", 0, false);
   info.attribute_checkpoints = r.get<int>("attribute_checkpoints", 0, false);
   info.invocation = r.get<std::vector<std::string>>("invocation", {}, false);
+  info.resource_budgets = r.get<std::map<std::string, ResourceBudget>>("resource_budgets", {}, false);
+  info.orphan_check = r.optional<OrphanCheck>("orphan_check");
+  info.reconnect_cycles = r.get<std::vector<ReconnectCycle>>("reconnect_cycles", {}, false);
   info.stopped_early_at_s = r.optional<double>("stopped_early_at_s");
   if (const auto v = r.optional<std::string>("stopped_early_verdict")) {
     for (Verdict candidate : {Verdict::bounded, Verdict::leaking}) {

@@ -84,11 +84,10 @@ void Sampler::take_sample() {
                                            [&](const PidSample& q) { return q.pid == p.pid; })) {
         continue;
       }
-      merged.footprint_bytes += p.footprint_bytes;
-      merged.rss_bytes += p.rss_bytes;
       merged.pids.push_back(std::move(p));
     }
   }
+  total_tree(merged);
   const auto taken = Clock::now();
   Sample s;
   s.t_s = std::chrono::duration<double>(taken - run_start_).count();

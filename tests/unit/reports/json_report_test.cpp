@@ -78,6 +78,28 @@ Report full_report() {
   child.share_of_growth = 0.95;
   r.processes = {child};
   r.transient_processes = {{"osascript", 3, 7000}};
+  ResourceVerdict fds;
+  fds.name = "fds";
+  fds.verdict = "leaking";
+  fds.why = "grows steadily";
+  fds.headline = "fds +1.00 per call (8 → 1,208)";
+  fds.start = 8;
+  fds.end = 1208;
+  fds.peak = 1210;
+  fds.per_min = 600;
+  fds.ci95_per_min = {590, 610};
+  fds.per_call = 1.0;
+  fds.driver = "calls";
+  fds.budget = "0/call, +4 in all";
+  fds.points = 300;
+  r.resources = {fds};
+  r.footprint_verdict = "leaking";
+  OrphanCheck check;
+  check.status = "done";
+  check.grace_s = 2;
+  check.leader_needed_sigterm = true;
+  check.processes = {{4242, 1, "chrome_crashpad", "chrome_crashpad --database=/tmp/x", 12.5, 5 << 20, 0, "survived", true}};
+  r.run.orphan_check = check;
   WhereItGrows w;
   w.status = "ok";
   w.mode = "python";
@@ -122,7 +144,7 @@ TEST_CASE("report.json holds every Report field under its documented name", "[re
       {"reason", "too fast"},
       {"verdict_line",
        "LEAKING: +2.00 MiB/min (95% CI 1.50\u20132.50), +4.00 KiB/call, python3 (pid 101) +1.91 MiB/min of the "
-       "tree's +2.00 MiB/min, retained 3.00 MiB after idle"},
+       "tree's +2.00 MiB/min, retained 3.00 MiB after idle; also fds +1.00 per call (8 \u2192 1,208)"},
       {"metric", "RssAnon+VmSwap"},
       {"platform", "linux-x86_64"},
       {"scenario", "snapshot-loop"},
@@ -205,6 +227,39 @@ TEST_CASE("report.json holds every Report field under its documented name", "[re
          {"ci95_bytes_per_min", {1500000.0, 2500000.0}},
          {"share_of_growth", 0.95}}}},
       {"transient_processes", {{{"name", "osascript"}, {"count", 3}, {"peak_bytes", 7000}}}},
+      {"resources",
+       {{{"name", "fds"},
+         {"verdict", "leaking"},
+         {"why", "grows steadily"},
+         {"headline", "fds +1.00 per call (8 → 1,208)"},
+         {"start", 8.0},
+         {"end", 1208.0},
+         {"peak", 1210.0},
+         {"per_min", 600.0},
+         {"ci95_per_min", {590.0, 610.0}},
+         {"per_call", 1.0},
+         {"per_reconnect", nullptr},
+         {"driver", "calls"},
+         {"budget", "0/call, +4 in all"},
+         {"points", 300}}}},
+      {"footprint_verdict", "leaking"},
+      {"orphans",
+       {{"status", "done"},
+        {"grace_s", 2.0},
+        {"leader_needed_sigterm", true},
+        {"leader_needed_sigkill", false},
+        {"kept", false},
+        {"processes",
+         {{{"pid", 4242},
+           {"ppid", 1},
+           {"name", "chrome_crashpad"},
+           {"command", "chrome_crashpad --database=/tmp/x"},
+           {"age_s", 12.5},
+           {"footprint_bytes", 5 << 20},
+           {"cycle", 0},
+           {"fate", "survived"},
+           {"cleaned_up", true}}}}}},
+      {"reconnect_cycles", nullptr},
       {"where_it_grows",
        {{"status", "ok"},
         {"why", ""},
@@ -262,7 +317,7 @@ TEST_CASE("report.json holds every Report field under its documented name", "[re
       {"warnings", {"w1"}},
   };
   const json actual = written(r);
-  INFO(actual.dump(2));
+  INFO(json::diff(expected, actual).dump());  // what differs, as a JSON patch from expected
   CHECK(actual == expected);
 }
 
