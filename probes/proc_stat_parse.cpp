@@ -53,6 +53,13 @@ Result<ProcStat> parse_proc_stat(std::string_view text) {
   if (!ppid || *ppid > static_cast<std::uint64_t>(std::numeric_limits<pid_t>::max()))
     return bad("ppid", ppid_text);
   out.ppid = static_cast<pid_t>(*ppid);
+  // Then pgrp (field 5), when the line goes on: older callers feed "pid (comm) S ppid".
+  if (const std::string_view pgrp_text = next_token(); !pgrp_text.empty()) {
+    const auto pgrp = detail::parse_decimal(pgrp_text);
+    if (!pgrp || *pgrp > static_cast<std::uint64_t>(std::numeric_limits<pid_t>::max()))
+      return bad("pgrp", pgrp_text);
+    out.pgrp = static_cast<pid_t>(*pgrp);
+  }
   return out;
 }
 

@@ -18,6 +18,7 @@ struct ProcStat {
   std::string comm;  // may hold spaces and parentheses: "my (odd) comm"
   char state = '?';
   pid_t ppid = 0;
+  pid_t pgrp = 0;    // process group; 0 when the line ends after ppid
 };
 
 // Parses one /proc/PID/stat line. comm is taken up to the LAST ')' because comm itself

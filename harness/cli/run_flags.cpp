@@ -124,6 +124,14 @@ void add_run_flags(CLI::App& sub, RunFlags& f) {
       ->capture_default_str();
   sub.add_option("--attribute-frames", f.attribute_frames, "attribution: stack frames kept per allocation")
       ->capture_default_str();
+  sub.add_option("--resource-budget", f.resource_budgets,
+                 "NAME=BUDGET for processes, fds, threads or orphans: N/call, N/min, +N (net growth allowed), "
+                 "off; comma-separated, repeatable (defaults: 0/call, +1 processes, +4 fds, +2 threads, +0 orphans)");
+  sub.add_option("--orphan-grace", f.orphan_grace,
+                 "at the end: wait this long after stdin close before SIGTERM, and for the tree to exit after the "
+                 "server did; what is left is orphaned")
+      ->capture_default_str();
+  sub.add_flag("--keep-orphans", f.keep_orphans, "list orphaned processes but leave them running, for inspection");
   sub.add_flag("--capture-stacks", f.capture_stacks,
                "macOS: when leaking, `sample` the largest process for 3 s into stacks.txt");
 }
@@ -258,6 +266,17 @@ Result<RunOptions> build_run_options(const RunFlags& f, const std::vector<std::s
     o.attach_pids.push_back(static_cast<pid_t>(pid));
   }
   o.attach_names = f.attach_names;
+  for (const auto& text : f.resource_budgets) {
+    auto budget = parse_resource_budget(text);
+    if (!budget) return budget.error();
+    o.resource_budgets[budget->first] = budget->second;
+  }
+  if (auto grace = duration_flag("--orphan-grace", f.orphan_grace)) {
+    o.orphan_grace = std::chrono::milliseconds(static_cast<long long>(*grace * 1000));
+  } else {
+    return grace.error();
+  }
+  o.keep_orphans = f.keep_orphans;
   if (from_config) {
     if (auto applied = apply_config_server(f.from_config, f.server, vars, attach, o); !applied) return applied.error();
     if (!o.http_headers.empty() && !o.http) return Error(Errc::usage, "--header needs --http URL");

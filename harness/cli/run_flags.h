@@ -44,6 +44,9 @@ struct RunFlags {
   std::uint64_t attribute_every = 50;
   int attribute_checkpoints = 6;
   int attribute_frames = 10;
+  std::vector<std::string> resource_budgets;  // NAME=N/call,+N,...
+  std::string orphan_grace = "2s";
+  bool keep_orphans = false;
 };
 
 void add_run_flags(CLI::App& sub, RunFlags& flags);

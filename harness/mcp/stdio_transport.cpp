@@ -30,6 +30,11 @@ void StdioTransport::stop() {
   stderr_.stop();
 }
 
+void StdioTransport::close_input() {
+  std::lock_guard lock(write_mutex_);
+  stdin_write_.reset();
+}
+
 void StdioTransport::start(MessageHandler on_line, std::function<void(std::string)> on_closed) {
   stdout_thread_ = std::thread(
       [this, on_line = std::move(on_line), on_closed = std::move(on_closed)]() mutable {
@@ -39,6 +44,7 @@ void StdioTransport::start(MessageHandler on_line, std::function<void(std::strin
 
 Result<void> StdioTransport::send(std::string_view message) {
   std::lock_guard lock(write_mutex_);
+  if (!stdin_write_) return Error(Errc::io, "the server's stdin is closed (disconnected)");
   std::string framed(message);
   framed.push_back('\n');
   std::string_view rest = framed;

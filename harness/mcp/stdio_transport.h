@@ -38,6 +38,9 @@ class StdioTransport final : public Transport {
   bool wait_for_stderr_eof(std::chrono::milliseconds timeout) const { return stderr_.wait_for_eof(timeout); }
   // Stops the threads without waiting for EOF (the server may keep pipes open).
   void stop() override;
+  // Closes the server's stdin: how an MCP client asks a stdio server to exit. Later
+  // sends fail.
+  void close_input();
 
  private:
   void read_stdout(MessageHandler on_line, std::function<void(std::string)> on_closed);

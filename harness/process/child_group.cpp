@@ -186,6 +186,17 @@ ExitStatus ChildGroup::terminate(std::chrono::milliseconds grace) noexcept {
   return status_.value_or(ExitStatus{});
 }
 
+void ChildGroup::signal_leader(int signal) noexcept {
+  if (pgid_ > 0 && !poll()) ::kill(pgid_, signal);
+}
+
+void ChildGroup::leave_running() noexcept {
+  if (pgid_ <= 0) return;
+  poll();
+  guardian_forget_group(pgid_);
+  pgid_ = -1;
+}
+
 void become_child_subreaper() {
 #if defined(__linux__)
   ::prctl(PR_SET_CHILD_SUBREAPER, 1);

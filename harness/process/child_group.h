@@ -59,6 +59,12 @@ class ChildGroup {
   ExitStatus terminate(std::chrono::milliseconds grace) noexcept;
   // True while any process of the group is alive.
   bool group_alive() const;
+  // Sends `signal` to the leader alone, as an MCP client does when it stops a server it
+  // started (the rest of the group is the server's to stop). No-op once reaped.
+  void signal_leader(int signal) noexcept;
+  // Leaves whatever of the group still runs alone (--keep-orphans): reaps the leader if
+  // it exited, tells the guardian to forget the group, and kills nothing now or later.
+  void leave_running() noexcept;
 
  private:
   explicit ChildGroup(pid_t pgid) : pgid_(pgid) {}

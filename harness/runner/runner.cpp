@@ -1,7 +1,5 @@
 #include "harness/runner/runner.h"
 
-#include <sys/utsname.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
@@ -25,9 +23,12 @@
 #include "harness/runner/call_log.h"
 #include "harness/runner/concurrent_clients.h"
 #include "harness/runner/diagnostics_counters.h"
+#include "harness/runner/disconnect.h"
 #include "harness/runner/redact.h"
 #include "harness/runner/region_sampler.h"
 #include "harness/runner/phase_cursor.h"
+#include "harness/runner/platform.h"
+#include "harness/runner/reconnect_run.h"
 #include "harness/runner/run_dir.h"
 #include "harness/runner/server_under_test.h"
 #include "harness/sampler/sampler.h"
@@ -40,24 +41,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using std::chrono::duration;
-
-std::string platform_name() {
-  utsname u{};
-  ::uname(&u);
-#if defined(__APPLE__)
-  return std::string("macos-") + u.machine;
-#else
-  return std::string("linux-") + u.machine;
-#endif
-}
-
-std::string metric_name() {
-#if defined(__APPLE__)
-  return "phys_footprint";
-#else
-  return "RssAnon+VmSwap";
-#endif
-}
 
 // The first line of server.log, to quote when the server fails early.
 std::string first_log_line(const std::string& path) {
@@ -477,7 +460,9 @@ Result<Report> Run::finish() {
                                " ticks (machine busy); analysis uses real timestamps");
     }
   }
-  if (server_) server_->stop(std::chrono::seconds(2));
+  if (server_) {
+    info_.orphan_check = disconnect_server(*server_, {o_.orphan_grace, o_.keep_orphans, o_.secrets, o_.label}, *probe_);
+  }
   info_.elapsed_s = now_s();
   progress_.finish();
   if (auto w = write_run_info(o_.out_dir, info_); !w) return w.error();
@@ -541,6 +526,7 @@ Result<void> Run::prepare() {
     info_.scenario = "watch";  // only sampled: whatever drives the server is not mcpleak
   }
   info_.budget_bytes_per_min = o_.budget_bytes_per_min;
+  info_.resource_budgets = o_.resource_budgets;
   info_.warmup_s = o_.warmup_s;
   info_.min_duration_s = o_.min_duration_s;
   info_.early_stop = o_.early_stop;
@@ -739,6 +725,7 @@ Result<Report> Run::drive(Transport& transport) {
 }  // namespace
 
 Result<Report> run_scenario(const RunOptions& options) {
+  if (options.scenario.reconnect) return run_reconnect(options);
   Run run(options);
   return run.execute();
 }

@@ -62,6 +62,11 @@ struct RunOptions {
   // environment and checkpoints in checkpoints.jsonl; it ends once they are taken.
   std::optional<AttributionOptions> attribution;
   std::vector<std::string> invocation;          // mcpleak's own argv, recorded in run.json
+  // Leaks beyond memory: budgets over the defaults (--resource-budget), and the
+  // disconnect at the end (--orphan-grace, --keep-orphans).
+  std::map<std::string, ResourceBudget> resource_budgets;
+  std::chrono::milliseconds orphan_grace{2000};
+  bool keep_orphans = false;
 };
 
 // Runs one scenario against one server and writes the run folder and its reports.

@@ -199,6 +199,34 @@ struct Loader {
     return v;
   }
 
+  // "reconnect": {"cycles", "calls", "tool", "args", "grace"}; tool "" lists tools instead.
+  Result<ReconnectSpec> reconnect(const json& rj, const std::string& path) const {
+    if (!rj.is_object()) return fail(path, "expected {\"cycles\": N, \"calls\": N, \"tool\": NAME, \"grace\": \"2s\"}");
+    ReconnectSpec spec;
+    auto cycles = whole_number(rj, "cycles", path, 1, 1000);
+    if (!cycles) return cycles.error();
+    if (*cycles) spec.cycles = **cycles;
+    auto calls = whole_number(rj, "calls", path, 0, 10000);
+    if (!calls) return calls.error();
+    if (*calls) spec.calls_per_cycle = **calls;
+    if (const auto t = rj.find("tool"); t != rj.end()) {
+      if (!t->is_string()) return fail(path + ".tool", "expected a tool name (\"\" lists the tools instead)");
+      auto tool = substitute(t->get<std::string>(), path + ".tool");
+      if (!tool) return tool.error();
+      spec.tool = *tool;
+    }
+    if (const auto a = rj.find("args"); a != rj.end()) {
+      if (!a->is_object()) return fail(path + ".args", "expected an object");
+      auto args = substitute_all(*a, path + ".args");
+      if (!args) return args.error();
+      spec.args = *args;
+    }
+    auto grace = duration(rj, "grace", path);
+    if (!grace) return grace.error();
+    if (*grace) spec.grace_s = **grace;
+    return spec;
+  }
+
   // "close": delete | abandon | mixed (only with calls_per_session). Returns whether the
   // phase is to be split into a delete half and an abandon half.
   Result<bool> session_close(const json& pj, const std::string& path, Phase& ph) const {
@@ -258,6 +286,16 @@ Result<Scenario> parse_scenario(std::string_view text, const std::string& source
   if (const auto d = doc.find("description"); d != doc.end()) {
     if (!d->is_string()) return L.fail("$.description", "expected a string");
     s.description = d->get<std::string>();
+  }
+  if (const auto r = doc.find("reconnect"); r != doc.end()) {
+    if (doc.contains("phases")) {
+      return L.fail("$.phases", "a reconnect scenario has no phases: each cycle starts the server, makes "
+                                "\"calls\" calls and disconnects");
+    }
+    auto spec = L.reconnect(*r, "$.reconnect");
+    if (!spec) return spec.error();
+    s.reconnect = std::move(*spec);
+    return s;
   }
   const auto phases = doc.find("phases");
   if (phases == doc.end() || !phases->is_array() || phases->empty()) {

@@ -52,12 +52,24 @@ struct DiagnosticsSpec {
   double every_s = 5;
 };
 
+// The reconnect scenario (stdio): the way a desktop client restarts a server. Each cycle
+// starts the server, initializes, makes `calls_per_cycle` calls of `tool` (tools/list when
+// empty), and disconnects as clients do; what survives each disconnect is counted.
+struct ReconnectSpec {
+  std::uint64_t cycles = 8;
+  std::uint64_t calls_per_cycle = 3;
+  std::string tool;                                  // empty: tools/list
+  nlohmann::json args = nlohmann::json::object();
+  double grace_s = 2;                                // after stdin close, after SIGTERM, for the tree
+};
+
 struct Scenario {
   std::string name;
   std::string description;
   std::string source;                   // file path, or "--tool NAME"
   std::vector<Phase> phases;
   std::optional<DiagnosticsSpec> diagnostics;
+  std::optional<ReconnectSpec> reconnect;  // set: no phases; cycles of start, calls, disconnect
   // Defaults the command line may override.
   std::optional<double> duration_s;
   std::optional<double> budget_bytes_per_min;

@@ -1,5 +1,7 @@
 #include "harness/runner/server_under_test.h"
 
+#include <signal.h>
+
 #include <thread>
 
 #include "harness/mcp/port_probe.h"
@@ -24,9 +26,13 @@ Result<void> ServerUnderTest::start() {
     }
     return {};
   }
-  auto spawned = ChildGroup::spawn(launch_.command, pipes_, launch_.env, launch_.cwd);
+  const std::string mark = new_tree_mark();
+  auto env = launch_.env;
+  env[kTreeMarkVariable] = mark;
+  auto spawned = ChildGroup::spawn(launch_.command, pipes_, env, launch_.cwd);
   if (!spawned) return spawned.error();
   group_.emplace(std::move(*spawned));
+  tree_ = TreeIdentity{group_->leader(), std::string(kTreeMarkVariable) + "=" + mark};
   return {};
 }
 
@@ -107,6 +113,49 @@ void ServerUnderTest::stop(std::chrono::milliseconds grace) {
   if (!group_) return;
   status_ = group_->terminate(grace);
   group_.reset();
+}
+
+OrphanCheck ServerUnderTest::disconnect(std::chrono::milliseconds grace, bool keep, Probe& probe, int cycle) {
+  OrphanCheck check;
+  check.grace_s = std::chrono::duration<double>(grace).count();
+  if (attached()) {
+    check.status = "attached: mcpleak does not disconnect a server it did not start";
+    return check;
+  }
+  if (!group_) {
+    check.status = "the server was not started";
+    return check;
+  }
+  // Close stdin: over stdio the transport's end, over HTTP the end held open for it.
+  if (stdio_) stdio_->close_input();
+  http_stdin_.reset();
+  auto wait_for_leader = [&](std::chrono::milliseconds limit) {
+    const auto deadline = Clock::now() + limit;
+    while (!group_->poll() && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return group_->poll().has_value();
+  };
+  if (!wait_for_leader(grace)) {
+    check.leader_needed_sigterm = true;
+    group_->signal_leader(SIGTERM);
+    if (!wait_for_leader(grace)) {
+      check.leader_needed_sigkill = true;
+      group_->signal_leader(SIGKILL);
+      wait_for_leader(std::chrono::seconds(5));
+    }
+  }
+  status_ = group_->poll();
+  check.processes = settle_orphans(tree_, grace, probe, cycle);
+  check.status = "done";
+  if (keep) {
+    check.kept = true;
+    group_->leave_running();
+  } else {
+    clean_up_orphans(check.processes, std::span<const TreeIdentity>(&tree_, 1), grace, probe);
+    const ExitStatus leader = group_->terminate(std::chrono::milliseconds(200));
+    if (!status_) status_ = leader;
+  }
+  group_.reset();
+  return check;
 }
 
 }  // namespace mcpleak

@@ -21,6 +21,7 @@
 #include "harness/mcp/transport.h"
 #include "harness/process/child_group.h"
 #include "harness/process/log_drain.h"
+#include "harness/process/orphans.h"
 #include "harness/result.h"
 
 namespace mcpleak {
@@ -66,11 +67,19 @@ class ServerUnderTest {
   void wait_for_last_words();
   // Spawned: SIGTERM to its group, `grace`, SIGKILL, reaped. Attached: nothing.
   void stop(std::chrono::milliseconds grace);
+  // Ends a spawned server as an MCP client does: stdin closed; SIGTERM to the process it
+  // started if that has not exited within `grace`; SIGKILL after another. Then waits up
+  // to `grace` for the rest of its tree (orphans.h), lists what survived and, unless
+  // `keep`, terminates it and the group. Attached: no check, status says why.
+  OrphanCheck disconnect(std::chrono::milliseconds grace, bool keep, Probe& probe, int cycle = 0);
+  // How its processes are recognised once started (its group and environment mark).
+  const TreeIdentity& tree() const { return tree_; }
 
  private:
   Result<void> wait_until_listening(const std::function<bool()>& cancelled);
 
   ServerLaunch launch_;
+  TreeIdentity tree_;  // how its processes are found after they leave the group
   std::optional<ChildGroup> group_;
   std::optional<ExitStatus> status_;
   ChildPipes pipes_;

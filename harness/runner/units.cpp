@@ -1,6 +1,7 @@
 #include "harness/runner/units.h"
 
 #include <cmath>
+#include <stdexcept>
 #include <string>
 
 namespace mcpleak {
@@ -72,6 +73,53 @@ Result<double> parse_fraction(std::string_view text) {
   else if (!unit.empty()) return Error(Errc::usage, bad);
   if (n > 1) return Error(Errc::usage, "'" + std::string(text) + "' is more than 100%");
   return n;
+}
+
+Result<std::pair<std::string, ResourceBudget>> parse_resource_budget(std::string_view text) {
+  const auto eq = text.find('=');
+  const std::string name(text.substr(0, eq == std::string_view::npos ? 0 : eq));
+  const auto defaults = default_resource_budgets();
+  const auto it = defaults.find(name);
+  if (it == defaults.end() || name == "mach_ports") {
+    return Error(Errc::usage, "--resource-budget expects NAME=BUDGET with NAME one of processes, fds, threads, "
+                              "orphans; got '" + std::string(text) + "'");
+  }
+  ResourceBudget b = it->second;
+  std::string_view rest = text.substr(eq + 1);
+  if (rest.empty()) return Error(Errc::usage, "--resource-budget " + name + "= needs a budget: N/call, N/min, +N or off");
+  while (!rest.empty()) {
+    const auto comma = rest.find(',');
+    const std::string part(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    auto bad = [&] {
+      return Error(Errc::usage, "--resource-budget " + name + ": '" + part +
+                                    "' is not N/call, N/min, +N (growth allowed in all) or off");
+    };
+    if (part == "off") {
+      b.off = true;
+      continue;
+    }
+    std::size_t used = 0;
+    double v = 0;
+    const std::string number = part.starts_with("+") ? part.substr(1) : part;
+    try {
+      v = std::stod(number, &used);
+    } catch (const std::exception&) {
+      return bad();
+    }
+    if (v < 0 || !std::isfinite(v)) return bad();
+    const std::string unit = number.substr(used);
+    if (part.starts_with("+") && unit.empty()) {
+      b.allowance = v;
+    } else if (unit == "/call") {
+      b.per_call = v;
+    } else if (unit == "/min") {
+      b.per_min = v;
+    } else {
+      return bad();
+    }
+  }
+  return std::pair{name, b};
 }
 
 }  // namespace mcpleak

@@ -3,8 +3,11 @@
 // "500KB/min", "10MiB/min", "2MB/s") and fractions ("20%", "0.2"). KB/MB/GB are powers of 1000, KiB/MiB/GiB of 1024.
 #pragma once
 
+#include <string>
 #include <string_view>
+#include <utility>
 
+#include "harness/model/resources.h"
 #include "harness/result.h"
 
 namespace mcpleak {
@@ -15,5 +18,10 @@ Result<double> parse_duration_s(std::string_view text);
 Result<double> parse_budget_bytes_per_min(std::string_view text);
 // A fraction in [0, 1] from "20%" or "0.2". Errc::usage when malformed or out of range.
 Result<double> parse_fraction(std::string_view text);
+
+// --resource-budget NAME=PART[,PART...]: NAME is processes, fds, threads or orphans;
+// a PART is N/call, N/min, +N (net growth allowed in all) or off. Parts not given keep
+// the default's value. Errc::usage naming what was wrong.
+Result<std::pair<std::string, ResourceBudget>> parse_resource_budget(std::string_view text);
 
 }  // namespace mcpleak

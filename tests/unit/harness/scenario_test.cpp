@@ -377,3 +377,33 @@ TEST_CASE("sessions close and clients: wrong values name the path and what is al
     CHECK_THAT(s.error().describe(), Catch::Contains(c.says));
   }
 }
+
+TEST_CASE("shipped scenario reconnect.json: cycles of start, calls, disconnect", "[runner][scenario]") {
+  const Scenario s = load_shipped("reconnect");
+  REQUIRE(s.reconnect.has_value());
+  CHECK(s.phases.empty());
+  CHECK(s.reconnect->cycles == 8);
+  CHECK(s.reconnect->calls_per_cycle == 3);
+  CHECK(s.reconnect->tool.empty());  // tools/list
+  CHECK(s.reconnect->grace_s == 2);
+  const Scenario t = load_shipped("reconnect", {{"cycles", "3"}, {"tool", "Snapshot"}, {"grace", "500ms"}});
+  CHECK(t.reconnect->cycles == 3);
+  CHECK(t.reconnect->tool == "Snapshot");
+  CHECK(t.reconnect->grace_s == 0.5);
+}
+
+TEST_CASE("reconnect errors name the JSON path", "[runner][scenario]") {
+  auto fails_at = [](const std::string& text, const std::string& path) {
+    auto s = parse_scenario(text, "r.json", {});
+    REQUIRE_FALSE(s);
+    CHECK(s.error().code == Errc::usage);
+    INFO(s.error().describe());
+    CHECK(s.error().describe().find(path) != std::string::npos);
+  };
+  fails_at(R"({"name": "r", "reconnect": {"cycles": 0}})", "$.reconnect.cycles");
+  fails_at(R"({"name": "r", "reconnect": {"cycles": "many"}})", "$.reconnect.cycles");
+  fails_at(R"({"name": "r", "reconnect": {"tool": 3}})", "$.reconnect.tool");
+  fails_at(R"({"name": "r", "reconnect": {"grace": "soon"}})", "$.reconnect.grace");
+  fails_at(R"({"name": "r", "reconnect": 5})", "$.reconnect");
+  fails_at(R"({"name": "r", "reconnect": {}, "phases": [{"name": "p", "idle": true}]})", "$.phases");
+}

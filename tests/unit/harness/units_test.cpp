@@ -93,3 +93,28 @@ TEST_CASE("fractions as percentages or plain numbers", "[runner][units]") {
     CHECK(f.error().code == Errc::usage);
   }
 }
+
+TEST_CASE("resource budgets: per call, per minute, allowance, off, over the defaults", "[runner][units]") {
+  using mcpleak::parse_resource_budget;
+  auto fds = parse_resource_budget("fds=0.5/call,+16");
+  REQUIRE(fds);
+  CHECK(fds->first == "fds");
+  CHECK(fds->second.per_call == 0.5);
+  CHECK(fds->second.allowance == 16);
+  CHECK(fds->second.per_min == 0);
+  auto threads = parse_resource_budget("threads=2/min");
+  REQUIRE(threads);
+  CHECK(threads->second.per_min == 2);
+  CHECK(threads->second.allowance == 2);  // the default kept
+  auto off = parse_resource_budget("processes=off");
+  REQUIRE(off);
+  CHECK(off->second.off);
+  CHECK(parse_resource_budget("orphans=+2")->second.allowance == 2);
+  for (const char* bad : {"fds", "fds=", "sockets=1/call", "fds=1/hour", "fds=-1/call", "fds=+", "fds=lots",
+                          "mach_ports=1/call"}) {
+    INFO(bad);
+    auto r = parse_resource_budget(bad);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == Errc::usage);
+  }
+}
