@@ -10,6 +10,7 @@ std::string_view leak_class_name(LeakClass c) {
     case LeakClass::undrained_pool: return "undrained-pool";
     case LeakClass::session_retain: return "session-retain";
     case LeakClass::session_abandon_retain: return "session-abandon-retain";
+    case LeakClass::observer_fd: return "observer-fd";
   }
   return "unknown";
 }

@@ -14,20 +14,22 @@ namespace mcpleak::axref {
 
 // The leak classes `--inject` can reproduce: the four of DESIGN.md, plus two that only the
 // Streamable HTTP transport has: session_retain (ended sessions kept) and
-// session_abandon_retain (sessions never closed by their client are never expired).
+// session_abandon_retain (sessions never closed by their client are never expired); and
+// observer_fd, a leak of file descriptors rather than memory.
 enum class LeakClass {
   observer_per_snapshot,
   observer_retry,
   element_retain,
   undrained_pool,
   session_retain,
-  session_abandon_retain
+  session_abandon_retain,
+  observer_fd
 };
-inline constexpr std::size_t kLeakClassCount = 6;
+inline constexpr std::size_t kLeakClassCount = 7;
 inline constexpr std::array<LeakClass, kLeakClassCount> kAllLeakClasses = {
     LeakClass::observer_per_snapshot, LeakClass::observer_retry, LeakClass::element_retain,
     LeakClass::undrained_pool,        LeakClass::session_retain,
-    LeakClass::session_abandon_retain};
+    LeakClass::session_abandon_retain, LeakClass::observer_fd};
 
 // "observer-per-snapshot", ...: the spelling used on the command line and in Diagnostics.
 std::string_view leak_class_name(LeakClass c);

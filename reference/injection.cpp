@@ -1,5 +1,7 @@
 #include "reference/injection.h"
 
+#include <fcntl.h>
+
 #include <chrono>
 #include <string>
 
@@ -74,9 +76,18 @@ Injector::~Injector() {
   while (!leaked_observers_.empty()) leaked_observers_.pop_back();
   release_elements();
   pool_.clear();
+  leaked_fds_.clear();
 }
 
 void Injector::on_tree_read(pid_t pid) {
+  if (active(LeakClass::observer_fd)) {
+    UniqueFd source(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+    std::lock_guard lock(mu_);
+    if (source) {
+      leaked_fds_.push_back(std::move(source));
+      counters_.injection(LeakClass::observer_fd).events++;
+    }
+  }
   if (!active(LeakClass::observer_per_snapshot)) return;
   auto& counter = counters_.injection(LeakClass::observer_per_snapshot);
   auto observer = std::make_unique<Observer>(

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "harness/result.h"
+#include "harness/process/unique_fd.h"
 #include "reference/counters.h"
 #include "reference/observer.h"
 
@@ -50,6 +51,9 @@ class Injector {
   bool active(LeakClass c) const { return config_.has(c); }
 
   // observer-per-snapshot: one observer attached per tree read of `pid` and never removed.
+  // observer-fd: per tree read, the event source an observer would hold (a file
+  // descriptor here; an AXObserver's run-loop source is a Mach port) kept open, and no
+  // memory: the fds grow, the footprint does not.
   void on_tree_read(pid_t pid);
   // element-retain: keeps a walk's element references and a buffer standing for their
   // attribute caches. Called only when active; otherwise refs just go out of scope.
@@ -75,6 +79,7 @@ class Injector {
   std::vector<std::unique_ptr<ElementRef>> leaked_elements_;
   std::vector<TouchedBuffer> leaked_buffers_;  // element-retain attribute caches
   std::vector<TouchedBuffer> pool_;            // the never-drained pool (worker thread)
+  std::vector<UniqueFd> leaked_fds_;           // observer-fd event sources
   std::thread retry_thread_;
   std::thread worker_thread_;
 };

@@ -48,10 +48,10 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 4096));
   cli.add_option("--inject", inject,
                  "leak classes to inject: observer-per-snapshot, observer-retry, "
-                 "element-retain, undrained-pool, session-retain, session-abandon-retain "
+                 "element-retain, undrained-pool, session-retain, session-abandon-retain, observer-fd "
                  "(comma-separated; session-retain keeps ended HTTP sessions, "
                  "session-abandon-retain never expires idle ones; both have no effect "
-                 "with stdio)");
+                 "with stdio; observer-fd keeps one file descriptor per Snapshot and no memory)");
   cli.add_option("--inject-scale", inject_scale, "multiplier for leaked bytes (default 1)");
   try {
     cli.parse(argc, argv);
