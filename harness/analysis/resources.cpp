@@ -175,7 +175,10 @@ std::vector<ResourceVerdict> judge_resources(std::span<const Sample> samples, co
        }},
   };
   std::vector<ResourceVerdict> out;
-  for (const auto& [name, value] : resources) {
+  // Not a structured binding: clang before 16 cannot capture one in a lambda.
+  for (const auto& resource : resources) {
+    const std::string& name = resource.first;
+    const Value& value = resource.second;
     const bool readable = std::any_of(samples.begin(), samples.end(), [&](const Sample& s) { return value(s).has_value(); });
     if (!readable) {
       ResourceVerdict v;
