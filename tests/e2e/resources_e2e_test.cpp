@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -224,14 +225,18 @@ TEST_CASE("a Node server driving headless Chromium leaves a browser tree per rec
   REQUIRE(leaky.exit_code == 1);
   const auto& cycles = leaky.report["reconnect_cycles"];
   REQUIRE(cycles.size() == 3);
-  // Each cycle leaves a browser and its helpers; some helpers of earlier trees end later
-  // on their own, so the count after each cycle grows, though not by a fixed step.
-  CHECK(cycles[0]["survivors"].get<std::uint64_t>() >= 2);
-  for (std::size_t i = 1; i < 3; ++i) {
-    CHECK(cycles[i]["survivors"].get<std::uint64_t>() > cycles[i - 1]["survivors"].get<std::uint64_t>());
-    CHECK(cycles[i]["survivors_footprint_bytes"].get<std::uint64_t>() >
-          cycles[i - 1]["survivors_footprint_bytes"].get<std::uint64_t>());
+  // Cycles leave a browser and its helpers that add up. Not asserted per cycle: some
+  // helpers of older trees end on their own, and on a loaded CI runner a browser has died
+  // during start-up (1 cycle in 9 seen; server.log then says "browser pid N exited").
+  INFO(e2e::read_text(leaky.out_dir + "/server.log"));
+  CHECK(cycles[2]["survivors"].get<std::uint64_t>() > cycles[0]["survivors"].get<std::uint64_t>());
+  CHECK(cycles[2]["survivors_footprint_bytes"].get<std::uint64_t>() >
+        cycles[0]["survivors_footprint_bytes"].get<std::uint64_t>());
+  std::set<int> leaving_cycles;
+  for (const auto& p : leaky.report["orphans"]["processes"]) {
+    if (p["fate"] == "survived") leaving_cycles.insert(p["cycle"].get<int>());
   }
+  CHECK(leaving_cycles.size() >= 2);
   bool chromium_listed = false;
   for (const auto& p : leaky.report["orphans"]["processes"]) {
     chromium_listed |= p["command"].get<std::string>().find(profiles) != std::string::npos;

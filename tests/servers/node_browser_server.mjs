@@ -26,6 +26,8 @@ const browser = spawn(process.env.CHROMIUM ?? 'chromium',
   { detached: true, stdio: 'ignore' });
 browser.unref();
 browser.on('error', (e) => process.stderr.write(`browser: ${e.message}\n`));
+// A browser that dies while the server runs leaves nothing to orphan: server.log says so.
+browser.on('exit', (code, signal) => process.stderr.write(`browser pid ${browser.pid} exited: ${signal ?? code}\n`));
 
 let pages = 0;
 const answer = (id, result, error) => {
