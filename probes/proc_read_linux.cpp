@@ -39,26 +39,24 @@ Error errno_error(const char* op, int err, const char* path) {
 // /proc status-like files are a few kB; start there and double.
 constexpr std::size_t kInitialCapacity = 4096;
 
-}  // namespace
-
-bool is_process_gone(const Error& error) {
-  return error.code == Errc::io &&
-         std::string_view(error.message).substr(0, kProcessGone.size()) == kProcessGone;
-}
-
-Result<void> read_proc_file(const char* path, std::string& buf) {
-  Fd fd(::open(path, O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) return errno_error("open", errno, path);
-
+// Reads fd from offset 0 to its end into buf with pread, so a kept-open file can be
+// re-read without a seek; the first short read of /proc's seq_files is not the end.
+Result<void> read_whole(int fd, std::string& buf, const char* path) {
   if (buf.capacity() < kInitialCapacity) buf.reserve(kInitialCapacity);
   // Use the whole capacity as the read window; shrink to what was read at the end.
   buf.resize(buf.capacity());
   std::size_t used = 0;
+  bool seekable = true;  // a stream-like file (ESPIPE) is read on from where it is
   for (;;) {
     if (used == buf.size()) buf.resize(buf.size() * 2);
-    const ssize_t n = ::read(fd.get(), buf.data() + used, buf.size() - used);
+    const ssize_t n = seekable ? ::pread(fd, buf.data() + used, buf.size() - used, static_cast<off_t>(used))
+                               : ::read(fd, buf.data() + used, buf.size() - used);
     if (n < 0) {
       if (errno == EINTR) continue;
+      if (errno == ESPIPE && seekable && used == 0) {
+        seekable = false;
+        continue;
+      }
       const int err = errno;
       buf.clear();
       return errno_error("read", err, path);
@@ -69,6 +67,40 @@ Result<void> read_proc_file(const char* path, std::string& buf) {
   buf.resize(used);
   return {};
 }
+
+}  // namespace
+
+bool is_process_gone(const Error& error) {
+  return error.code == Errc::io &&
+         std::string_view(error.message).substr(0, kProcessGone.size()) == kProcessGone;
+}
+
+Result<void> read_proc_file(const char* path, std::string& buf) {
+  Fd fd(::open(path, O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) return errno_error("open", errno, path);
+  return read_whole(fd.get(), buf, path);
+}
+
+Result<ProcFile> ProcFile::open(const char* path) {
+  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return errno_error("open", errno, path);
+  return ProcFile(fd);
+}
+
+ProcFile& ProcFile::operator=(ProcFile&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = other.fd_;
+    other.fd_ = -1;
+  }
+  return *this;
+}
+
+ProcFile::~ProcFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Result<void> ProcFile::read(std::string& buf) const { return read_whole(fd_, buf, "kept-open /proc file"); }
 
 Result<ProcDir> ProcDir::open(const char* path) {
   DIR* dir = ::opendir(path);

@@ -32,8 +32,9 @@ Result<void> require_root(pid_t root, std::string& buf) {
   return {};
 }
 
-// Appends the children of every thread of pid to out. false when pid vanished.
-bool append_children(pid_t pid, std::string& buf, std::vector<pid_t>& out,
+}  // namespace
+
+bool append_children_of_every_thread(pid_t pid, std::string& buf, std::vector<pid_t>& out,
                      std::optional<Error>& hard_error) {
   char path[80];
   std::snprintf(path, sizeof path, "/proc/%d/task", static_cast<int>(pid));
@@ -61,8 +62,6 @@ bool append_children(pid_t pid, std::string& buf, std::vector<pid_t>& out,
   return true;
 }
 
-}  // namespace
-
 bool children_files_supported() {
   static const bool supported = [] {
     char path[64];
@@ -81,7 +80,7 @@ Result<std::vector<pid_t>> list_tree_from_children_files(pid_t root) {
   for (std::size_t i = 0; i < tree.size(); ++i) {
     children.clear();
     std::optional<Error> hard_error;
-    if (!append_children(tree[i], buf, children, hard_error)) {
+    if (!append_children_of_every_thread(tree[i], buf, children, hard_error)) {
       if (hard_error) return Error(std::move(*hard_error)).with("pid " + std::to_string(tree[i]));
       if (i == 0) return Error(Errc::io, std::string(kProcessGone) + ": root exited");
       continue;  // a descendant exited mid-walk: its subtree was reparented away
@@ -93,13 +92,11 @@ Result<std::vector<pid_t>> list_tree_from_children_files(pid_t root) {
   return tree;
 }
 
-Result<std::vector<pid_t>> list_tree_from_stat_scan(pid_t root) {
-  std::string buf;
-  if (auto ok = require_root(root, buf); !ok) return std::move(ok.error());
-
+Result<std::vector<std::pair<pid_t, pid_t>>> scan_parent_links() {
   auto proc = ProcDir::open("/proc");
   if (!proc) return std::move(proc.error());
   std::vector<std::pair<pid_t, pid_t>> edges;  // (ppid, pid)
+  std::string buf;
   char path[48];
   while (const char* name = proc->next()) {
     const auto pid = parse_pid(name);
@@ -110,10 +107,17 @@ Result<std::vector<pid_t>> list_tree_from_stat_scan(pid_t root) {
     if (!stat) continue;
     edges.emplace_back(stat->ppid, stat->pid);
   }
+  return edges;
+}
 
+Result<std::vector<pid_t>> list_tree_from_stat_scan(pid_t root) {
+  std::string buf;
+  if (auto ok = require_root(root, buf); !ok) return std::move(ok.error());
+  auto edges = scan_parent_links();
+  if (!edges) return std::move(edges.error());
   std::vector<pid_t> tree{root};
   for (std::size_t i = 0; i < tree.size(); ++i)
-    for (const auto& [ppid, pid] : edges)
+    for (const auto& [ppid, pid] : *edges)
       if (ppid == tree[i] && !contains(tree, pid)) tree.push_back(pid);
   return tree;
 }

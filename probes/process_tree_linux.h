@@ -4,6 +4,9 @@
 
 #include <sys/types.h>
 
+#include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "harness/result.h"
@@ -24,5 +27,15 @@ Result<std::vector<pid_t>> list_tree_from_children_files(pid_t root);
 // breadth-first from root. Same order and errors as above; costs one read per process
 // on the machine rather than per process in the tree.
 Result<std::vector<pid_t>> list_tree_from_stat_scan(pid_t root);
+
+// The pieces both listings (and tree_reader_linux.cpp) are made of:
+// Appends the children of every thread of pid to out (one /proc/PID/task listing plus a
+// children file per thread). false when pid vanished; hard_error is set when something
+// else went wrong (not "process gone").
+bool append_children_of_every_thread(pid_t pid, std::string& buf, std::vector<pid_t>& out,
+                                     std::optional<Error>& hard_error);
+// Every (ppid, pid) link on the machine, from /proc/*/stat. Processes we may not read
+// are left out. Errc::io only when /proc cannot be listed.
+Result<std::vector<std::pair<pid_t, pid_t>>> scan_parent_links();
 
 }  // namespace mcpleak::detail

@@ -12,6 +12,7 @@
 
 #include "harness/model/exercise.h"
 #include "harness/model/interval.h"
+#include "harness/model/own_cost.h"
 #include "harness/model/processes.h"
 #include "harness/model/resources.h"
 #include "harness/model/where_it_grows.h"
@@ -92,6 +93,9 @@ struct RunInfo {
   std::map<std::string, ResourceBudget> resource_budgets;
   std::optional<OrphanCheck> orphan_check;
   std::vector<ReconnectCycle> reconnect_cycles;
+  // What mcpleak's own process and sampler cost over the run; empty for runs that
+  // sampled nothing (and for run.json files written before it was recorded).
+  std::optional<OwnCost> own_cost;
   std::vector<std::string> warnings;          // collected while running
 };
 

@@ -10,6 +10,10 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(OrphanCheck, status, grace_s, le
                                                 leader_needed_sigkill, kept, processes)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ReconnectCycle, cycle, start_s, end_s, calls_ok, calls_failed,
                                                 error, survivors, survivors_footprint_bytes)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SamplerCost, ticks, missed_ticks, period_s, tick_ms_mean, tick_ms_max,
+                                                tick_ms_median, tick_ms_p99, every_thread_interval_s,
+                                                full_scan_interval_s, fds_interval_s, detail_interval_s)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(OwnCost, cpu_s, wall_s, cpu_share, peak_rss_bytes, sampler)
 
 namespace {
 
@@ -167,6 +171,7 @@ json to_json_value(const RunInfo& r) {
   if (!r.resource_budgets.empty()) j["resource_budgets"] = r.resource_budgets;
   j["orphan_check"] = r.orphan_check ? json(*r.orphan_check) : json(nullptr);
   if (!r.reconnect_cycles.empty()) j["reconnect_cycles"] = r.reconnect_cycles;
+  if (r.own_cost) j["own_cost"] = *r.own_cost;
   j["stopped_early_at_s"] = r.stopped_early_at_s ? json(*r.stopped_early_at_s) : json(nullptr);
   j["stopped_early_verdict"] = r.stopped_early_verdict ? json(verdict_name(*r.stopped_early_verdict)) : json(nullptr);
   j["stopped_early_reason"] = r.stopped_early_reason;
@@ -284,6 +289,7 @@ Result<RunInfo> run_info_from_json(std::string_view text) {
   info.resource_budgets = r.get<std::map<std::string, ResourceBudget>>("resource_budgets", {}, false);
   info.orphan_check = r.optional<OrphanCheck>("orphan_check");
   info.reconnect_cycles = r.get<std::vector<ReconnectCycle>>("reconnect_cycles", {}, false);
+  info.own_cost = r.optional<OwnCost>("own_cost");
   info.stopped_early_at_s = r.optional<double>("stopped_early_at_s");
   if (const auto v = r.optional<std::string>("stopped_early_verdict")) {
     for (Verdict candidate : {Verdict::bounded, Verdict::leaking}) {

@@ -26,6 +26,7 @@
 #include "harness/runner/disconnect.h"
 #include "harness/runner/redact.h"
 #include "harness/runner/region_sampler.h"
+#include "harness/runner/own_cost.h"
 #include "harness/runner/phase_cursor.h"
 #include "harness/runner/platform.h"
 #include "harness/runner/reconnect_run.h"
@@ -102,6 +103,7 @@ class Run {
   SampleContext ctx_;
   std::unique_ptr<Probe> probe_ = make_footprint_probe();
   std::unique_ptr<Sampler> sampler_;
+  SelfUsage usage_at_start_;
   std::unique_ptr<RegionSampler> regions_;
   std::unique_ptr<CallLog> calls_;
   // Written by every client of a phase (record_call); read by the runner's thread.
@@ -459,6 +461,7 @@ Result<Report> Run::finish() {
       info_.warnings.push_back("sampler missed " + std::to_string(sampler_->missed_ticks()) +
                                " ticks (machine busy); analysis uses real timestamps");
     }
+    info_.own_cost = own_cost(usage_at_start_, start_, sampler_->cost());
   }
   if (server_) {
     info_.orphan_check = disconnect_server(*server_, {o_.orphan_grace, o_.keep_orphans, o_.secrets, o_.label}, *probe_);
@@ -569,13 +572,14 @@ Result<Report> Run::execute() {
   launch.call_timeout = o_.call_timeout;
   server_ = std::make_unique<ServerUnderTest>(std::move(launch));
   start_ = Clock::now();
+  usage_at_start_ = read_self_usage();
   if (auto started = server_->start(); !started) {
     fail("would not start: " + started.error().describe());
     return finish();
   }
   SamplerOptions sampling{o_.sample_period, path("samples.jsonl")};
   sampling.owns_tree = !server_->attached();
-  sampler_ = std::make_unique<Sampler>(*probe_, server_->roots(), start_, sampling, [this] { return context(); });
+  sampler_ = std::make_unique<Sampler>(server_->roots(), start_, sampling, [this] { return context(); });
   if (auto started = sampler_->start(); !started) return Error(Errc::usage, started.error().describe());
   if (RegionSampler::available()) {
     // vmmap/footprint read the tree's largest process: the real server is often a child

@@ -11,10 +11,10 @@
 
 namespace mcpleak {
 
-Sampler::Sampler(Probe& probe, std::vector<pid_t> roots, Clock::time_point run_start, SamplerOptions options,
+Sampler::Sampler(std::vector<pid_t> roots, Clock::time_point run_start, SamplerOptions options,
                  std::function<SampleContext()> context)
-    : probe_(probe),
-      roots_(std::move(roots)),
+    : roots_(std::move(roots)),
+      tick_(roots_, options.period, options.cadence),
       run_start_(run_start),
       options_(std::move(options)),
       context_(std::move(context)) {}
@@ -44,7 +44,7 @@ void Sampler::stop() {
   wake_.notify_all();
   if (thread_.joinable()) {
     thread_.join();
-    if (!root_gone_.load()) take_sample();  // the end state belongs in the record
+    if (!root_gone_.load()) take_sample(true);  // the end state belongs in the record, whole
   }
 }
 
@@ -55,7 +55,7 @@ void Sampler::loop() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     lock.unlock();
-    take_sample();
+    take_sample(false);
     lock.lock();
     if (root_gone_.load()) break;
     next += options_.period;
@@ -69,25 +69,14 @@ void Sampler::loop() {
   }
 }
 
-void Sampler::take_sample() {
-  TreeSample merged;
-  for (pid_t root : roots_) {
-    auto tree = sample_tree(probe_, root);
-    if (!tree) {
-      gone_root_.store(root);
-      root_gone_.store(true);
-      return;
-    }
-    for (auto& p : tree->pids) {
-      // Attached roots may overlap (a process and its own child were both given).
-      if (roots_.size() > 1 && std::any_of(merged.pids.begin(), merged.pids.end(),
-                                           [&](const PidSample& q) { return q.pid == p.pid; })) {
-        continue;
-      }
-      merged.pids.push_back(std::move(p));
-    }
+void Sampler::take_sample(bool complete) {
+  const auto started = Clock::now();
+  auto merged = tick_.take(complete);
+  if (!merged) {
+    gone_root_.store(tick_.gone_root());
+    root_gone_.store(true);
+    return;
   }
-  total_tree(merged);
   const auto taken = Clock::now();
   Sample s;
   s.t_s = std::chrono::duration<double>(taken - run_start_).count();
@@ -97,9 +86,10 @@ void Sampler::take_sample() {
   s.phase = ctx.phase;
   s.diagnostics = ctx.diagnostics;
   s.regions = ctx.regions;
-  s.tree = std::move(merged);
+  s.tree = std::move(*merged);
   watch_escaped(s.tree.pids);
   const std::string line = to_json_value(s).dump() + "\n";
+  tick_times_.add(std::chrono::duration<double>(Clock::now() - started).count());
 
   std::lock_guard lock(mutex_);
   if (out_ && !write_error_) {
@@ -161,6 +151,18 @@ std::optional<Error> Sampler::write_error() const {
 std::optional<Sample> Sampler::latest() const {
   std::lock_guard lock(mutex_);
   return latest_;
+}
+
+SamplerCost Sampler::cost() const {
+  SamplerCost c = tick_times_.summary();
+  c.missed_ticks = missed_ticks_.load();
+  c.period_s = std::chrono::duration<double>(options_.period).count();
+  const Cadence& cadence = tick_.cadence();
+  c.every_thread_interval_s = cadence.every_thread_interval_s();
+  c.full_scan_interval_s = cadence.full_scan_interval_s();
+  c.fds_interval_s = cadence.fds_interval_s();
+  c.detail_interval_s = cadence.longest_detail_interval_s();
+  return c;
 }
 
 std::optional<std::pair<pid_t, std::uint64_t>> Sampler::latest_largest_pid() const {

@@ -1,6 +1,7 @@
 // The sampler thread: samples the server's process tree at a fixed cadence, independent
 // of tool-call latency, and appends each sample to samples.jsonl as soon as it is taken
-// (flushed), so a killed run keeps its data.
+// (flushed), so a killed run keeps its data. What each tick reads is TreeTick's business
+// (tree_tick.h, cadence.h); the sampler owns the clock, the file and the interim series.
 #pragma once
 
 #include <sys/types.h>
@@ -19,10 +20,13 @@
 #include <thread>
 #include <vector>
 
+#include "harness/model/own_cost.h"
 #include "harness/model/sample.h"
-#include "harness/sampler/thinned_series.h"
 #include "harness/result.h"
-#include "probes/probe.h"
+#include "harness/sampler/cadence.h"
+#include "harness/sampler/thinned_series.h"
+#include "harness/sampler/tick_times.h"
+#include "harness/sampler/tree_tick.h"
 
 namespace mcpleak {
 
@@ -41,6 +45,7 @@ struct SamplerOptions {
   // A spawned server's processes that leave its group are handed to the process
   // guardian; an attached server's never are (mcpleak does not own them).
   bool owns_tree = true;
+  CadenceOptions cadence{};  // when the costly sources (fd counts, smaps_rollup) are read
 };
 
 class Sampler {
@@ -52,7 +57,7 @@ class Sampler {
   // `roots` are sampled with their descendants and summed (a pid in two trees counts
   // once): one spawned leader, or the processes of `--attach`. `run_start` is t = 0 of
   // the run's timeline; `context` is called once per tick.
-  Sampler(Probe& probe, std::vector<pid_t> roots, Clock::time_point run_start, SamplerOptions options,
+  Sampler(std::vector<pid_t> roots, Clock::time_point run_start, SamplerOptions options,
           std::function<SampleContext()> context);
   ~Sampler();
   Sampler(const Sampler&) = delete;
@@ -78,14 +83,16 @@ class Sampler {
   std::optional<Sample> latest() const;
   // The pid with the largest footprint in the latest sample, and that footprint.
   std::optional<std::pair<pid_t, std::uint64_t>> latest_largest_pid() const;
+  // What the sampler's ticks cost and the cadence they ended with; call after stop().
+  SamplerCost cost() const;
 
  private:
   void loop();
-  void take_sample();
+  void take_sample(bool complete);
   void watch_escaped(const std::vector<PidSample>& pids);
 
-  Probe& probe_;
   std::vector<pid_t> roots_;
+  TreeTick tick_;
   pid_t root_pgid_ = -1;  // the spawned server's process group, read in start()
   Clock::time_point run_start_;
   SamplerOptions options_;
@@ -104,6 +111,7 @@ class Sampler {
   std::atomic<bool> root_gone_{false};
   std::atomic<pid_t> gone_root_{0};
   std::atomic<std::uint64_t> missed_ticks_{0};
+  TickTimes tick_times_;  // only touched by the sampling thread, or stop() after joining it
 };
 
 }  // namespace mcpleak

@@ -200,8 +200,7 @@ TEST_CASE("guardian: SIGKILL of the owner kills its group and the escaped proces
     r.guardian = Guardian::process_guardian_pid().value_or(-1);
     // The sampler, not this test, reports the escaped process to the guardian, as in a
     // run. It existed before the first tick, so one sample is enough.
-    auto probe = mcpleak::make_footprint_probe();
-    mcpleak::Sampler sampler(*probe, {r.leader}, mcpleak::Sampler::Clock::now(),
+    mcpleak::Sampler sampler({r.leader}, mcpleak::Sampler::Clock::now(),
                              mcpleak::SamplerOptions{20ms, samples.string()}, {});
     if (!sampler.start()) ::_exit(13);
     if (!eventually([&] { return sampler.count() >= 1; }, 10s)) ::_exit(14);

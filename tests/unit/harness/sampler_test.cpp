@@ -53,9 +53,8 @@ std::vector<std::string> read_lines(const std::filesystem::path& path) {
 TEST_CASE("sampler writes one parseable line per sample, in time order", "[sampler][linux]") {
   TempDir dir;
   const auto samples_path = dir.path / "samples.jsonl";
-  auto probe = mcpleak::make_footprint_probe();
   std::atomic<std::uint64_t> ticks{0};
-  Sampler sampler(*probe, {::getpid()}, Sampler::Clock::now(),
+  Sampler sampler({::getpid()}, Sampler::Clock::now(),
                   SamplerOptions{20ms, samples_path.string()}, [&] {
                     SampleContext c;
                     c.calls = ticks++;  // one more per sample: shows the context is read per tick
@@ -99,9 +98,8 @@ TEST_CASE("sampler writes one parseable line per sample, in time order", "[sampl
 }
 
 TEST_CASE("sampler start() fails with Errc::io naming an unwritable path", "[sampler]") {
-  auto probe = mcpleak::make_footprint_probe();
   const std::string path = "/nonexistent-mcpleak-dir/samples.jsonl";
-  Sampler sampler(*probe, {::getpid()}, Sampler::Clock::now(), SamplerOptions{20ms, path}, nullptr);
+  Sampler sampler({::getpid()}, Sampler::Clock::now(), SamplerOptions{20ms, path}, nullptr);
   auto started = sampler.start();
   REQUIRE_FALSE(started);
   CHECK(started.error().code == mcpleak::Errc::io);
@@ -151,9 +149,8 @@ TEST_CASE("sampler sums several roots once each and names the root that exited",
     ::pause();
     ::_exit(0);
   }
-  auto probe = mcpleak::make_footprint_probe();
   // The child is both a root of its own and a descendant of this process.
-  Sampler sampler(*probe, {::getpid(), child}, Sampler::Clock::now(),
+  Sampler sampler({::getpid(), child}, Sampler::Clock::now(),
                   SamplerOptions{20ms, (dir.path / "samples.jsonl").string(), false}, nullptr);
   REQUIRE(sampler.start());
   for (int i = 0; i < 1000 && sampler.count() < 2; ++i) std::this_thread::sleep_for(10ms);
