@@ -1,25 +1,111 @@
-// What one sample of a 3-process tree costs through the "proc_status" probe (plain
-// /proc reads), against what a script would do: spawn `ps -o rss= -p PID` (via popen,
-// so /bin/sh + ps per call) and read its output. Both run on the same live tree, in the
-// same run, timed in wall-clock time since ps's work happens in child processes.
+// What one sampler tick costs on Linux, on two live trees this benchmark spawns:
+//  * small: 3 processes (tests/unit/probes/spawned_tree_linux.h), one of them 16 MiB;
+//  * wide:  30 processes shaped like a browser's (wide_tree_linux.h): 29 children with
+//           12 threads and MCPLEAK_BENCH_TREE_MB (default 200) MiB written each, split
+//           into ~1,600 mappings.
+// Side by side, in one run:
+//  * before:  the tick as it was until 2026-12 (every thread's children file, status,
+//             smaps_rollup and an /proc/PID/fd listing of every process, each file opened
+//             and closed), rebuilt here from the same primitives;
+//  * tick:    the sampler's tick now (TreeTick: kept-open files, extras on their
+//             cadence), averaged over many ticks so the slow reads count at their share;
+//  * fast:    the cheapest tick (known pids only, no extras);
+//  * ps:      `ps -o rss= -p PID` spawned per pid, and once for all pids, as scripts do.
+// Wall-clock time: ps's work happens in child processes.
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
-#include "probes/probe.h"
+#include "harness/sampler/tree_tick.h"
+#include "probes/pid_read_linux.h"
+#include "probes/proc_read_linux.h"
 #include "probes/process_tree_linux.h"
+#include "probes/tree_reader.h"
 #include "tests/unit/probes/spawned_tree_linux.h"
+#include "tests/unit/probes/wide_tree_linux.h"
 
 namespace {
 
 constexpr std::size_t MiB = 1024 * 1024;
 
-// One tree for the whole run; its destructor (at exit) kills and reaps all three.
-mcpleak::test::SpawnedTree& tree() {
+struct Tree {
+  std::string error;
+  pid_t root = -1;
+  std::vector<pid_t> pids;
+};
+
+// One tree of each shape for the whole run; destroyed (killed and reaped) at exit.
+const Tree& small_tree() {
   static mcpleak::test::SpawnedTree t(16 * MiB);
-  return t;
+  static const Tree tree{t.error(), t.root(), {t.root(), t.busy(), t.idle()}};
+  return tree;
+}
+
+const Tree& wide_tree() {
+  static const std::size_t mb = [] {
+    const char* env = std::getenv("MCPLEAK_BENCH_TREE_MB");
+    return env != nullptr ? std::strtoul(env, nullptr, 10) : 200;
+  }();
+  static mcpleak::test::WideTree t(29, 12, mb * MiB);
+  static const Tree tree{t.error(), t.root(), t.all()};
+  return tree;
+}
+
+const Tree& tree_for(const benchmark::State& state) { return state.range(0) == 0 ? small_tree() : wide_tree(); }
+
+// The tick before 2026-12, from the same primitives: list every thread's children, then
+// per process status + smaps_rollup + an fd listing, each file opened and closed.
+std::size_t old_tick(pid_t root, std::string& buf) {
+  auto pids = mcpleak::detail::list_tree_from_children_files(root);
+  if (!pids) return 0;
+  std::size_t read = 0;
+  char path[64];
+  for (pid_t pid : *pids) {
+    std::snprintf(path, sizeof path, "/proc/%d/status", static_cast<int>(pid));
+    if (!mcpleak::read_proc_file(path, buf)) continue;
+    auto sample = mcpleak::pid_sample_from_status(pid, buf, path);
+    if (!sample) continue;
+    mcpleak::add_smaps_rollup(*sample, buf);
+    if (const auto fds = mcpleak::detail::fd_count_by_listing(pid)) sample->fds = *fds;
+    ++read;
+  }
+  return read;
+}
+
+void BM_tick_before(benchmark::State& state) {
+  const Tree& tree = tree_for(state);
+  if (!tree.error.empty()) return state.SkipWithError(tree.error.c_str());
+  std::string buf;
+  for (auto _ : state) {
+    if (old_tick(tree.root, buf) != tree.pids.size()) return state.SkipWithError("did not read the whole tree");
+  }
+}
+
+void BM_tick_now(benchmark::State& state) {
+  const Tree& tree = tree_for(state);
+  if (!tree.error.empty()) return state.SkipWithError(tree.error.c_str());
+  mcpleak::TreeTick tick({tree.root}, std::chrono::milliseconds(250));
+  for (auto _ : state) {
+    auto sample = tick.take();
+    if (!sample || sample->pids.size() != tree.pids.size()) return state.SkipWithError("did not read the whole tree");
+    benchmark::DoNotOptimize(sample->footprint_bytes);
+  }
+  state.counters["ticks"] = static_cast<double>(tick.ticks());
+}
+
+void BM_tick_fast(benchmark::State& state) {
+  const Tree& tree = tree_for(state);
+  if (!tree.error.empty()) return state.SkipWithError(tree.error.c_str());
+  auto reader = mcpleak::make_tree_reader(tree.root);
+  if (!reader->read(mcpleak::Discovery::every_thread)) return state.SkipWithError("first read failed");
+  for (auto _ : state) {
+    auto sample = reader->read(mcpleak::Discovery::known);
+    if (!sample || sample->pids.size() != tree.pids.size()) return state.SkipWithError("did not read the whole tree");
+    benchmark::DoNotOptimize(sample->footprint_bytes);
+  }
 }
 
 // RSS in kB of one or more comma-separated pids as ps prints them, summed. -1 on failure.
@@ -34,69 +120,39 @@ long ps_rss_kb(const std::string& pids) {
   return status == 0 ? sum : -1;
 }
 
-void BM_sample_tree_proc_status(benchmark::State& state) {
-  if (!tree().ok()) return state.SkipWithError(tree().error().c_str());
-  auto probe = mcpleak::make_footprint_probe();
-  for (auto _ : state) {
-    auto sampled = mcpleak::sample_tree(*probe, tree().root());
-    if (!sampled || sampled->pids.size() != 3)
-      return state.SkipWithError("sample_tree did not see the 3-process tree");
-    benchmark::DoNotOptimize(sampled->footprint_bytes);
-  }
-}
-BENCHMARK(BM_sample_tree_proc_status)->UseRealTime()->Unit(benchmark::kMicrosecond);
-
-// The parts of one sample_tree: finding the tree, each way.
-void BM_list_tree_children_files(benchmark::State& state) {
-  if (!tree().ok()) return state.SkipWithError(tree().error().c_str());
-  if (!mcpleak::detail::children_files_supported())
-    return state.SkipWithError("no /proc/PID/task/TID/children on this kernel");
-  for (auto _ : state) {
-    auto listed = mcpleak::detail::list_tree_from_children_files(tree().root());
-    if (!listed) return state.SkipWithError("listing failed");
-    benchmark::DoNotOptimize(listed->data());
-  }
-}
-BENCHMARK(BM_list_tree_children_files)->UseRealTime()->Unit(benchmark::kMicrosecond);
-
-void BM_list_tree_stat_scan(benchmark::State& state) {
-  if (!tree().ok()) return state.SkipWithError(tree().error().c_str());
-  for (auto _ : state) {
-    auto listed = mcpleak::detail::list_tree_from_stat_scan(tree().root());
-    if (!listed) return state.SkipWithError("listing failed");
-    benchmark::DoNotOptimize(listed->data());
-  }
-}
-BENCHMARK(BM_list_tree_stat_scan)->UseRealTime()->Unit(benchmark::kMicrosecond);
-
-// One `ps -o rss= -p PID` per pid of the tree: three spawns per sample.
-void BM_ps_rss_per_pid(benchmark::State& state) {
-  if (!tree().ok()) return state.SkipWithError(tree().error().c_str());
-  const std::string pids[] = {std::to_string(tree().root()), std::to_string(tree().busy()),
-                              std::to_string(tree().idle())};
+void BM_ps_per_pid(benchmark::State& state) {
+  const Tree& tree = tree_for(state);
+  if (!tree.error.empty()) return state.SkipWithError(tree.error.c_str());
   for (auto _ : state) {
     long total = 0;
-    for (const auto& pid : pids) {
-      const long kb = ps_rss_kb(pid);
+    for (pid_t pid : tree.pids) {
+      const long kb = ps_rss_kb(std::to_string(pid));
       if (kb <= 0) return state.SkipWithError("ps failed");
       total += kb;
     }
     benchmark::DoNotOptimize(total);
   }
 }
-BENCHMARK(BM_ps_rss_per_pid)->UseRealTime()->Unit(benchmark::kMicrosecond);
 
-// The cheapest ps variant: one spawn for all three pids (-p A,B,C).
-void BM_ps_rss_one_call(benchmark::State& state) {
-  if (!tree().ok()) return state.SkipWithError(tree().error().c_str());
-  const std::string pids = std::to_string(tree().root()) + "," + std::to_string(tree().busy()) +
-                           "," + std::to_string(tree().idle());
+void BM_ps_one_call(benchmark::State& state) {
+  const Tree& tree = tree_for(state);
+  if (!tree.error.empty()) return state.SkipWithError(tree.error.c_str());
+  std::string pids;
+  for (pid_t pid : tree.pids) pids += (pids.empty() ? "" : ",") + std::to_string(pid);
   for (auto _ : state) {
     const long kb = ps_rss_kb(pids);
     if (kb <= 0) return state.SkipWithError("ps failed");
     benchmark::DoNotOptimize(kb);
   }
 }
-BENCHMARK(BM_ps_rss_one_call)->UseRealTime()->Unit(benchmark::kMicrosecond);
+
+// Arg 0: the 3-process tree; 1: the 30-process wide tree.
+void trees(benchmark::internal::Benchmark* b) { b->ArgName("wide")->Arg(0)->Arg(1)->UseRealTime()->Unit(benchmark::kMicrosecond); }
+
+BENCHMARK(BM_tick_before)->Apply(trees);
+BENCHMARK(BM_tick_now)->Apply(trees);
+BENCHMARK(BM_tick_fast)->Apply(trees);
+BENCHMARK(BM_ps_per_pid)->Apply(trees)->Iterations(3);
+BENCHMARK(BM_ps_one_call)->Apply(trees)->Iterations(10);
 
 }  // namespace

@@ -184,6 +184,28 @@ json orphans_json(const RunInfo& run) {
           {"processes", std::move(processes)}};
 }
 
+json own_cost_json(const RunInfo& run) {
+  if (!run.own_cost) return nullptr;
+  const OwnCost& c = *run.own_cost;
+  const SamplerCost& s = c.sampler;
+  return {{"cpu_s", c.cpu_s},
+          {"wall_s", c.wall_s},
+          {"cpu_share", c.cpu_share},
+          {"peak_rss_bytes", c.peak_rss_bytes},
+          {"sampler",
+           {{"ticks", s.ticks},
+            {"missed_ticks", s.missed_ticks},
+            {"period_s", s.period_s},
+            {"tick_ms_mean", s.tick_ms_mean},
+            {"tick_ms_median", s.tick_ms_median},
+            {"tick_ms_p99", s.tick_ms_p99},
+            {"tick_ms_max", s.tick_ms_max},
+            {"every_thread_interval_s", s.every_thread_interval_s},
+            {"full_scan_interval_s", s.full_scan_interval_s},
+            {"fds_interval_s", s.fds_interval_s},
+            {"detail_interval_s", s.detail_interval_s}}}};
+}
+
 json reconnect_json(const RunInfo& run) {
   if (run.reconnect_cycles.empty()) return nullptr;
   json cycles = json::array();
@@ -282,6 +304,7 @@ void write_json(const Report& r, std::ostream& out) {
       {"footprint_verdict", r.footprint_verdict.empty() ? json(nullptr) : json(r.footprint_verdict)},
       {"orphans", orphans_json(run)},
       {"reconnect_cycles", reconnect_json(run)},
+      {"own_cost", own_cost_json(run)},
       {"where_it_grows", where_it_grows_json(r.where_it_grows)},
       {"elapsed_s", run.elapsed_s},
       {"verdict_at_s", or_null(r.verdict_at_s)},

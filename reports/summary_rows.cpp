@@ -174,7 +174,20 @@ std::vector<SummaryRow> run_rows(const RunInfo& run) {
   if (run.non_json_lines > 0) {
     rows.push_back({"non-JSON stdout lines", std::to_string(run.non_json_lines)});
   }
+  if (run.own_cost) rows.push_back({"mcpleak's own cost", own_cost_line(*run.own_cost)});
   return rows;
+}
+
+std::string own_cost_line(const OwnCost& c) {
+  char text[256];
+  const SamplerCost& s = c.sampler;
+  std::snprintf(text, sizeof text,
+                "%.2f%% of a core (%.1f s CPU in %.0f s), peak RSS %s; %llu sampler ticks, median %.2f ms, "
+                "p99 %.2f ms, %llu missed",
+                100 * c.cpu_share, c.cpu_s, c.wall_s, format_bytes(static_cast<double>(c.peak_rss_bytes)).c_str(),
+                static_cast<unsigned long long>(s.ticks), s.tick_ms_median, s.tick_ms_p99,
+                static_cast<unsigned long long>(s.missed_ticks));
+  return text;
 }
 
 std::string divergence_warning(const Report& r) {

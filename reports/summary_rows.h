@@ -43,8 +43,13 @@ struct ProcessRow {
 // when the tree had only one process: a table would repeat the verdict.
 std::vector<ProcessRow> process_rows(const Report& report);
 
-// Server command (argv joined by spaces), name, pids, protocol, scenario, metric, platform.
+// Server command (argv joined by spaces), name, pids, protocol, scenario, metric, platform,
+// mcpleak's own cost.
 std::vector<SummaryRow> run_rows(const RunInfo& run);
+
+// "0.41% of a core (1.2 s CPU in 300 s), peak RSS 9.30 MiB; 1201 sampler ticks, median
+// 0.31 ms, p99 5.90 ms, 0 missed"
+std::string own_cost_line(const OwnCost& cost);
 
 // The RSS-vs-footprint divergence warning, or "" when rss_diverges is false.
 std::string divergence_warning(const Report& report);

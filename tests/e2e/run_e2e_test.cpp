@@ -90,6 +90,51 @@ TEST_CASE("time-driven growth in a child process is caught by sampling the whole
   CHECK(e2e::no_server_left(r));
 }
 
+TEST_CASE("a run records what mcpleak itself cost, and each sample carries each source at its cadence", "[e2e]") {
+  auto r = run_mcpleak("own-cost",
+                       run_args({"--tool", "Snapshot", "--rate", "5", "--duration", "12s", "--no-early-stop", "--quiet"}),
+                       {test_server_bin()});
+  INFO(r.stderr_text);
+  const auto run = nlohmann::json::parse(e2e::read_text(r.out_dir + "/run.json"));
+  REQUIRE(run["own_cost"].is_object());
+  const auto& cost = run["own_cost"];
+  INFO(cost.dump(2));
+  CHECK(cost["cpu_s"].get<double>() > 0);
+  CHECK(cost["cpu_share"].get<double>() > 0);
+  CHECK(cost["wall_s"].get<double>() >= 12);
+  CHECK(cost["peak_rss_bytes"].get<double>() > 1e6);
+  CHECK(cost["sampler"]["ticks"].get<int>() >= 30);  // 12 s at 4 Hz, minus what a loaded machine misses
+  CHECK(cost["sampler"]["fds_interval_s"].get<double>() >= 1);
+  CHECK(r.report["own_cost"]["sampler"]["ticks"] == cost["sampler"]["ticks"]);
+  CHECK(e2e::read_text(r.out_dir + "/summary.md").find("| mcpleak's own cost | ") != std::string::npos);
+
+  // Status at every tick; fds every 4th (or later, when counting them was slow);
+  // smaps_rollup at the first sample, every 10 s, and the last. Never a made-up value.
+  std::ifstream in(r.out_dir + "/samples.jsonl");
+  std::vector<nlohmann::json> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
+  REQUIRE(lines.size() >= 30);
+  std::size_t with_fds = 0, with_pss = 0;
+  for (const auto& s : lines) {
+    REQUIRE(s["pids"].size() >= 1);
+    const auto& leader = s["pids"][0];
+    CHECK(leader.contains("threads"));
+    CHECK(leader["footprint_bytes"].get<double>() > 0);
+    CHECK(s.contains("fds") == leader.contains("fds"));  // the tree's sum only when every pid was counted
+    with_fds += leader.contains("fds") ? 1 : 0;
+    with_pss += leader.contains("pss_bytes") ? 1 : 0;
+  }
+  CHECK(lines.front()["pids"][0].contains("fds"));
+  CHECK(lines.front()["pids"][0].contains("pss_bytes"));
+  CHECK(lines.back()["pids"][0].contains("fds"));
+  CHECK(lines.back()["pids"][0].contains("pss_bytes"));
+  CHECK(with_fds >= 4);
+  CHECK(with_fds <= lines.size() / 3);
+  CHECK(with_pss >= 2);
+  CHECK(with_pss <= 4);
+  CHECK(e2e::no_server_left(r));
+}
+
 TEST_CASE("a server that crashes mid-run is server-failed with its samples kept", "[e2e]") {
   auto r = run_mcpleak("crash", run_args({"--tool", "echo", "--rate", "20", "--duration", "60s", "--quiet"}),
                        {test_server_bin(), "--crash-after", "40"});

@@ -224,5 +224,36 @@ TEST_CASE("format_count groups thousands and keeps fractions short", "[analysis]
   CHECK(analysis::format_count(-3) == "-3");
 }
 
+
+// The sampler counts fds every 4th tick (harness/sampler/cadence.h) and leaves the other
+// samples without them: the judge must use the counted samples, neither treating the gaps
+// as "not readable" nor as zeros.
+TEST_CASE("fds counted only every 4th sample are judged from the counted ones", "[analysis][resources]") {
+  std::size_t index = 0;
+  auto leaking = series([](const Sample& s) { return 8 + s.calls; });
+  auto flat = series([](const Sample&) { return 8; });
+  for (auto* samples : {&leaking, &flat}) {
+    index = 0;
+    for (Sample& s : *samples) {
+      if (index++ % 4 != 0) s.tree.fds.reset();
+    }
+  }
+  const RunInfo run = run_info();
+  const auto leak = find(judge_resources(leaking, run), "fds");
+  INFO(leak.why);
+  CHECK(leak.verdict == "leaking");
+  REQUIRE(leak.per_call.has_value());
+  CHECK(*leak.per_call == Approx(1.0).epsilon(0.05));
+  CHECK(leak.points < leaking.size() / 3);
+  CHECK(leak.points > leaking.size() / 5);
+
+  const auto bounded = find(judge_resources(flat, run), "fds");
+  INFO(bounded.why);
+  CHECK(bounded.verdict == "bounded");
+  CHECK(bounded.end == Approx(8));
+  // The threads, read at every tick, keep all their points.
+  CHECK(find(judge_resources(flat, run), "threads").points > bounded.points * 3);
+}
+
 }  // namespace
 }  // namespace mcpleak

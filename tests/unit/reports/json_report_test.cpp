@@ -260,6 +260,7 @@ TEST_CASE("report.json holds every Report field under its documented name", "[re
            {"fate", "survived"},
            {"cleaned_up", true}}}}}},
       {"reconnect_cycles", nullptr},
+      {"own_cost", nullptr},
       {"where_it_grows",
        {{"status", "ok"},
         {"why", ""},

@@ -40,6 +40,22 @@ RunFixture make_run(double leak_mib_per_min) {
                 {"idle", true, 600, 720, 0, ""}};
   run.elapsed_s = 720;
   run.non_json_lines = 3;
+  OwnCost cost;
+  cost.cpu_s = 2.9;
+  cost.wall_s = 720;
+  cost.cpu_share = 2.9 / 720;
+  cost.peak_rss_bytes = 9 * kMiB;
+  cost.sampler.ticks = 2880;
+  cost.sampler.period_s = 0.25;
+  cost.sampler.tick_ms_mean = 0.4;
+  cost.sampler.tick_ms_median = 0.31;
+  cost.sampler.tick_ms_p99 = 5.9;
+  cost.sampler.tick_ms_max = 12;
+  cost.sampler.every_thread_interval_s = 2;
+  cost.sampler.full_scan_interval_s = 30;
+  cost.sampler.fds_interval_s = 1;
+  cost.sampler.detail_interval_s = 10;
+  run.own_cost = cost;
   run.warnings = {"server wrote 3 non-JSON lines to stdout | first: \"Loading AX\ntree\""};
 
   for (int i = 0; i <= 360; ++i) {

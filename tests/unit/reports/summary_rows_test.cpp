@@ -1,4 +1,5 @@
 #include "reports/summary_rows.h"
+#include <algorithm>
 
 #include "tests/support/catch.h"
 #include "tests/unit/reports/report_fixture.h"
@@ -38,4 +39,25 @@ TEST_CASE("the divergence warning appears only when RSS diverges", "[reports]") 
   CHECK(divergence_warning(f.report).find("RSS hides this growth") == 0);
   f.report.rss_diverges = false;
   CHECK(divergence_warning(f.report).empty());
+}
+
+TEST_CASE("the run rows say what mcpleak itself cost, when the run recorded it", "[reports]") {
+  mcpleak::RunInfo run;
+  const auto without = mcpleak::reports::run_rows(run);
+  CHECK(std::none_of(without.begin(), without.end(), [](const auto& row) { return row.label == "mcpleak's own cost"; }));
+  mcpleak::OwnCost cost;
+  cost.cpu_s = 1.23;
+  cost.wall_s = 300;
+  cost.cpu_share = 1.23 / 300;
+  cost.peak_rss_bytes = 9 * 1024 * 1024;
+  cost.sampler.ticks = 1201;
+  cost.sampler.tick_ms_median = 0.31;
+  cost.sampler.tick_ms_p99 = 5.9;
+  cost.sampler.missed_ticks = 2;
+  run.own_cost = cost;
+  const auto rows = mcpleak::reports::run_rows(run);
+  REQUIRE_FALSE(rows.empty());
+  CHECK(rows.back().label == "mcpleak's own cost");
+  CHECK(rows.back().value ==
+        "0.41% of a core (1.2 s CPU in 300 s), peak RSS 9.00 MiB; 1201 sampler ticks, median 0.31 ms, p99 5.90 ms, 2 missed");
 }
