@@ -7,6 +7,7 @@
 
 #include <sys/types.h>
 
+#include <cstddef>
 #include <memory>
 
 #include "harness/model/sample.h"
@@ -15,12 +16,15 @@
 namespace mcpleak {
 
 // How a tick finds the tree's processes, cheapest first. Every kind keeps the processes
-// found before for as long as they live and their parent is still in the tree.
+// found before for as long as they live and their parent is still in the tree, and reads
+// the children of every thread (a child forked by a worker thread, as by Chromium's
+// launcher thread or a Python thread pool, is listed only under that thread).
 enum class Discovery {
-  // Plus the children listed by each process's main thread (one kept-open file each).
+  // Through the threads known for each process; its threads are listed again only
+  // when its thread count changed (Linux: kept-open children files).
   known,
-  // Plus the children of every thread: a child forked by a worker thread (Chromium's
-  // launcher thread) is listed only under that thread.
+  // Every process's threads listed again first: a thread replaced by another keeps the
+  // count, and its children would be missed until then.
   every_thread,
   // Plus a scan of every process on the machine for parent links into the tree: the
   // safety net for children forked while a listing was read, and the only way on a
@@ -45,6 +49,10 @@ class TreeReader {
 };
 
 // The platform's reader for root's tree (tree_reader_linux.cpp / tree_reader_macos.cpp).
-std::unique_ptr<TreeReader> make_tree_reader(pid_t root);
+// On Linux it keeps at most max_open_files /proc files open (a status file per process,
+// a children file per thread) and reads the rest of a huge tree with open/read/close, so
+// that mcpleak never runs out of fds itself.
+inline constexpr std::size_t kMaxOpenProcFiles = 512;
+std::unique_ptr<TreeReader> make_tree_reader(pid_t root, std::size_t max_open_files = kMaxOpenProcFiles);
 
 }  // namespace mcpleak

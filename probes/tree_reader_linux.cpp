@@ -1,8 +1,11 @@
-// make_tree_reader for Linux. For each process of the tree it keeps two /proc files open,
-// status and its main thread's children file, and re-reads them with pread: a tick over
-// a known tree is two syscalls per process, with no directory listing and no
-// smaps_rollup. Children of worker threads and children missed by a racing listing are
-// found by the costlier Discovery kinds, which the sampler asks for less often.
+// make_tree_reader for Linux. For each process of the tree it keeps its /proc files open,
+// status and one children file per thread, and re-reads them with pread: a tick over a
+// known tree is one syscall per process plus one per thread, with no directory listing
+// and no smaps_rollup. A process's threads are listed again only when its thread count
+// changed, or on an every_thread tick (a thread replaced by another keeps the count).
+// Past a budget of open files the rest of a huge tree is read with open/read/close.
+#include <dirent.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <optional>
@@ -12,6 +15,7 @@
 #include <vector>
 
 #include "probes/pid_read_linux.h"
+#include "probes/proc_line_parse.h"
 #include "probes/proc_read_linux.h"
 #include "probes/proc_stat_parse.h"
 #include "probes/process_tree_linux.h"
@@ -27,67 +31,126 @@ bool contains(const std::vector<pid_t>& pids, pid_t pid) {
 
 class LinuxTreeReader final : public TreeReader {
  public:
-  explicit LinuxTreeReader(pid_t root) : root_(root), order_{root} {}
+  LinuxTreeReader(pid_t root, std::size_t max_files) : root_(root), max_files_(max_files), order_{root} {}
 
   Result<TreeSample> read(Discovery how) override;
   bool add_memory_detail(PidSample& p) override { return add_smaps_rollup(p, buf_); }
   bool add_fd_count(PidSample& p) override { return mcpleak::add_fd_count(p); }
 
  private:
+  struct ThreadChildren {
+    pid_t tid;
+    ProcFile file;
+  };
   struct Tracked {
     ProcFile status;
-    std::optional<ProcFile> children;  // the main thread's; absent without CONFIG_PROC_CHILDREN
+    std::vector<ThreadChildren> children;  // kept open, one per thread listed
+    std::uint32_t threads_listed = 0;      // the thread count when they were listed
+    bool listed = false;
+    bool partial = false;  // some threads' files did not fit the budget
   };
 
   Result<PidSample> read_one(pid_t pid);
-  void append_children(pid_t pid, Discovery how, std::vector<pid_t>& out);
+  // Opens a children file per thread of pid that is not open yet (within the budget)
+  // and closes those of threads that ended.
+  void list_threads(pid_t pid, Tracked& t, std::uint32_t threads);
+  void append_children(const PidSample& p, Discovery how, std::vector<pid_t>& out);
+  void forget(std::unordered_map<pid_t, Tracked>::iterator it);
 
   pid_t root_;
+  std::size_t max_files_;     // kept-open files, at most
+  std::size_t open_files_ = 0;
   std::vector<pid_t> order_;  // the latest tree, root first
   std::unordered_map<pid_t, Tracked> tracked_;
   std::string buf_;  // reused across reads: no allocation per tick once grown
   std::vector<pid_t> children_;
+  std::vector<pid_t> tids_;
 };
+
+void LinuxTreeReader::forget(std::unordered_map<pid_t, Tracked>::iterator it) {
+  open_files_ -= 1 + it->second.children.size();
+  tracked_.erase(it);
+}
 
 Result<PidSample> LinuxTreeReader::read_one(pid_t pid) {
   char path[64];
   std::snprintf(path, sizeof path, "/proc/%d/status", static_cast<int>(pid));
   auto it = tracked_.find(pid);
-  if (it == tracked_.end()) {
+  if (it == tracked_.end() && open_files_ < max_files_) {
     auto status = ProcFile::open(path);
-    if (!status) return std::move(status.error());
-    Tracked t{std::move(*status), std::nullopt};
-    if (detail::children_files_supported()) {
-      std::snprintf(path, sizeof path, "/proc/%d/task/%d/children", static_cast<int>(pid), static_cast<int>(pid));
-      if (auto children = ProcFile::open(path)) t.children = std::move(*children);
-      std::snprintf(path, sizeof path, "/proc/%d/status", static_cast<int>(pid));
-    }
-    it = tracked_.emplace(pid, std::move(t)).first;
+    if (!status) return Error(std::move(status.error())).with(path);
+    ++open_files_;
+    it = tracked_.emplace(pid, Tracked{std::move(*status), {}, 0, false, false}).first;
   }
-  if (auto read = it->second.status.read(buf_); !read) {
-    tracked_.erase(it);  // gone: its files are bound to the dead process
+  if (it == tracked_.end()) {
+    if (auto read = read_proc_file(path, buf_); !read) return Error(std::move(read.error())).with(path);
+  } else if (auto read = it->second.status.read(buf_); !read) {
+    forget(it);  // gone: its files are bound to the dead process
     return Error(std::move(read.error())).with(path);
   }
   return pid_sample_from_status(pid, buf_, path);
 }
 
-void LinuxTreeReader::append_children(pid_t pid, Discovery how, std::vector<pid_t>& out) {
+void LinuxTreeReader::list_threads(pid_t pid, Tracked& t, std::uint32_t threads) {
+  char path[80];
+  std::snprintf(path, sizeof path, "/proc/%d/task", static_cast<int>(pid));
+  auto dir = ProcDir::open(path);
+  if (!dir) return;  // exited meanwhile: the next status read says so
+  tids_.clear();
+  while (const char* name = dir->next())
+    if (const auto tid = detail::parse_pid(name)) tids_.push_back(*tid);
+  const auto before = t.children.size();
+  t.children.erase(std::remove_if(t.children.begin(), t.children.end(),
+                                  [&](const ThreadChildren& c) { return !contains(tids_, c.tid); }),
+                   t.children.end());
+  open_files_ -= before - t.children.size();
+  t.partial = false;
+  for (pid_t tid : tids_) {
+    if (std::any_of(t.children.begin(), t.children.end(), [&](const ThreadChildren& c) { return c.tid == tid; }))
+      continue;
+    if (open_files_ >= max_files_) {
+      t.partial = true;
+      break;
+    }
+    std::snprintf(path, sizeof path, "/proc/%d/task/%d/children", static_cast<int>(pid), static_cast<int>(tid));
+    if (auto file = ProcFile::open(path)) {
+      t.children.push_back({tid, std::move(*file)});
+      ++open_files_;
+    }
+  }
+  t.threads_listed = threads;
+  t.listed = true;
+}
+
+void LinuxTreeReader::append_children(const PidSample& p, Discovery how, std::vector<pid_t>& out) {
   if (!detail::children_files_supported()) return;  // only full scans find children then
+  const auto it = tracked_.find(p.pid);
+  const std::uint32_t threads = p.threads.value_or(0);
+  if (it != tracked_.end()) {
+    Tracked& t = it->second;
+    if (how != Discovery::known || !t.listed || t.threads_listed != threads) list_threads(p.pid, t, threads);
+    // A thread that ended since the listing reads as gone: its children moved to a
+    // sibling thread, whose file is read too.
+    for (auto& c : t.children)
+      if (c.file.read(buf_)) (void)parse_children_list(buf_, out);
+    if (!t.partial) return;
+  }
+  // Not tracked (past the file budget): the main thread's children at every tick, every
+  // thread's on the ticks that list them. A listing that fails (the process exited
+  // meanwhile) finds nothing: its children were reparented away, and the next tick sees where.
   if (how == Discovery::known) {
-    const auto it = tracked_.find(pid);
-    if (it == tracked_.end() || !it->second.children) return;
-    if (it->second.children->read(buf_)) (void)parse_children_list(buf_, out);
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%d/task/%d/children", static_cast<int>(p.pid), static_cast<int>(p.pid));
+    if (read_proc_file(path, buf_)) (void)parse_children_list(buf_, out);
     return;
   }
-  // A listing that fails (the process exited meanwhile) finds nothing: its children
-  // were reparented away, and the next tick sees where.
   std::optional<Error> ignored;
-  detail::append_children_of_every_thread(pid, buf_, out, ignored);
+  detail::append_children_of_every_thread(p.pid, buf_, out, ignored);
 }
 
 Result<TreeSample> LinuxTreeReader::read(Discovery how) {
   std::vector<pid_t> candidates = order_;
-  if (how == Discovery::full_scan) {
+  if (how == Discovery::full_scan || (how == Discovery::every_thread && !detail::children_files_supported())) {
     if (auto links = detail::scan_parent_links()) {
       for (std::size_t i = 0; i < candidates.size(); ++i)
         for (const auto& link : *links)
@@ -105,7 +168,7 @@ Result<TreeSample> LinuxTreeReader::read(Discovery how) {
       continue;  // exited since the last tick: churn, not an error
     }
     children_.clear();
-    append_children(pid, how, children_);
+    append_children(*sample, how, children_);
     for (pid_t child : children_)
       if (!contains(candidates, child)) candidates.push_back(child);
     seen.push_back(std::move(*sample));
@@ -131,7 +194,12 @@ Result<TreeSample> LinuxTreeReader::read(Discovery how) {
   order_.clear();
   for (const auto& p : tree.pids) order_.push_back(p.pid);
   for (auto it = tracked_.begin(); it != tracked_.end();) {
-    it = contains(order_, it->first) ? std::next(it) : tracked_.erase(it);
+    if (contains(order_, it->first)) {
+      ++it;
+    } else {
+      auto gone = it++;
+      forget(gone);
+    }
   }
   total_tree(tree);
   return tree;
@@ -139,6 +207,8 @@ Result<TreeSample> LinuxTreeReader::read(Discovery how) {
 
 }  // namespace
 
-std::unique_ptr<TreeReader> make_tree_reader(pid_t root) { return std::make_unique<LinuxTreeReader>(root); }
+std::unique_ptr<TreeReader> make_tree_reader(pid_t root, std::size_t max_files) {
+  return std::make_unique<LinuxTreeReader>(root, max_files);
+}
 
 }  // namespace mcpleak

@@ -50,6 +50,9 @@ class MacTreeReader final : public TreeReader {
 
 }  // namespace
 
-std::unique_ptr<TreeReader> make_tree_reader(pid_t root) { return std::make_unique<MacTreeReader>(root); }
+// No files to keep open here: max_open_files does not apply.
+std::unique_ptr<TreeReader> make_tree_reader(pid_t root, std::size_t /*max_open_files*/) {
+  return std::make_unique<MacTreeReader>(root);
+}
 
 }  // namespace mcpleak

@@ -1,7 +1,9 @@
-// The Linux TreeReader on live trees: which Discovery finds a worker thread's child and
-// keeps it, a process reparented away leaving the tree, the files it keeps open (and
-// closes), a root that exits, and the costly extras (smaps_rollup, the two fd counts).
+// The Linux TreeReader on live trees: children of worker threads found and kept, a
+// process reparented away leaving the tree, the files it keeps open (and closes, and
+// does without past its budget), a root that exits, and the costly extras
+// (smaps_rollup, the two fd counts).
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -9,6 +11,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <thread>
 
 #include "probes/pid_read_linux.h"
@@ -41,53 +44,111 @@ pid_t parent_of(pid_t pid) {
 
 }  // namespace
 
-TEST_CASE("tree reader: known pids' main threads find busy, and idle, forked by a worker thread, needs every thread, then stays",
-          "[probes][linux][live]") {
+TEST_CASE("tree reader: idle, forked by a worker thread, is found at the first tick and kept", "[probes][linux][live]") {
   test::SpawnedTree tree(4 * MiB);
   REQUIRE(tree.ok());
   auto reader = make_tree_reader(tree.root());
-
-  auto first = reader->read(Discovery::known);
-  REQUIRE(first);
-  CHECK(first->pids.front().pid == tree.root());
-  CHECK(has(*first, tree.busy()));
-  CHECK_FALSE(has(*first, tree.idle()));
-
-  auto wide = reader->read(Discovery::every_thread);
-  REQUIRE(wide);
-  CHECK(wide->pids.size() == 3);
-  CHECK(has(*wide, tree.idle()));
-
-  // Found once, kept while it lives and its parent is in the tree.
   for (int i = 0; i < 3; ++i) {
     auto known = reader->read(Discovery::known);
     REQUIRE(known);
+    CHECK(known->pids.front().pid == tree.root());
     CHECK(known->pids.size() == 3);
+    CHECK(has(*known, tree.busy()));
     CHECK(has(*known, tree.idle()));
     CHECK(known->processes == 3);
   }
-
   // A full scan of /proc finds it too, from scratch.
   auto scanned = make_tree_reader(tree.root())->read(Discovery::full_scan);
   REQUIRE(scanned);
   CHECK(has(*scanned, tree.idle()));
 }
 
-TEST_CASE("tree reader: two files kept open per process, closed when the reader goes, no fd growth over ticks",
+// A process whose worker thread forks a child on a byte from `go`, after the reader has
+// listed its threads: the next known tick reads that thread's kept-open children file.
+TEST_CASE("tree reader: a child forked later by a worker thread appears at the next known tick", "[probes][linux][live]") {
+  int go[2];
+  REQUIRE(::pipe2(go, O_CLOEXEC) == 0);
+  static int go_fd;
+  go_fd = go[0];
+  const pid_t root = ::fork();
+  REQUIRE(root >= 0);
+  if (root == 0) {
+    ::setpgid(0, 0);  // a group of its own, so the cleanup below reaches the child however the test went
+    pthread_t worker;
+    auto fork_on_byte = [](void*) -> void* {
+      char byte;
+      if (::read(go_fd, &byte, 1) == 1 && ::fork() == 0) {
+        for (;;) ::pause();
+      }
+      for (;;) ::pause();
+    };
+    if (::pthread_create(&worker, nullptr, fork_on_byte, nullptr) != 0) ::_exit(3);
+    for (;;) ::pause();
+  }
+  auto reader = make_tree_reader(root);
+  // Until the worker thread exists the root has one thread; wait for two.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  std::optional<TreeSample> tick;
+  do {
+    auto r = reader->read(Discovery::known);
+    REQUIRE(r);
+    tick = std::move(*r);
+  } while (tick->threads.value_or(0) < 2 && std::chrono::steady_clock::now() < deadline);
+  REQUIRE(tick->threads.value_or(0) == 2);
+  CHECK(tick->pids.size() == 1);
+
+  REQUIRE(::write(go[1], "x", 1) == 1);
+  do {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    auto r = reader->read(Discovery::known);
+    REQUIRE(r);
+    tick = std::move(*r);
+  } while (tick->pids.size() < 2 && std::chrono::steady_clock::now() < deadline);
+  CHECK(tick->pids.size() == 2);
+  const pid_t child = tick->pids.size() == 2 ? tick->pids[1].pid : -1;
+  if (child > 0) CHECK(tick->pids[1].ppid == root);
+  ::kill(-root, SIGKILL);  // the root's group: root and the child, found or not
+  ::kill(root, SIGKILL);   // in case the setpgid had not happened yet
+  ::waitpid(root, nullptr, 0);
+  ::waitpid(child, nullptr, WNOHANG);  // ours only if this process is a subreaper
+  for (int fd : go) ::close(fd);
+}
+
+TEST_CASE("tree reader: a file kept open per process and per thread, closed when the reader goes, no fd growth over ticks",
           "[probes][linux][live]") {
   test::SpawnedTree tree(0);
   REQUIRE(tree.ok());
   const auto before = own_fds();
   {
     auto reader = make_tree_reader(tree.root());
-    REQUIRE(reader->read(Discovery::every_thread));
+    auto first = reader->read(Discovery::every_thread);
+    REQUIRE(first);
+    // status per process and, where the kernel has them, a children file per thread
+    std::uint32_t expected = 0;
+    for (const auto& p : first->pids) expected += 1 + (detail::children_files_supported() ? p.threads.value_or(0) : 0);
     const auto open = own_fds();
-    // status and, where the kernel has them, the main thread's children file: per process
-    CHECK(open == before + (detail::children_files_supported() ? 6 : 3));
+    CHECK(open == before + expected);
     for (int i = 0; i < 50; ++i) REQUIRE(reader->read(i % 8 == 0 ? Discovery::every_thread : Discovery::known));
     CHECK(own_fds() == open);
   }
   CHECK(own_fds() == before);
+}
+
+TEST_CASE("tree reader: past its budget of open files it reads the rest of the tree with open and close", "[probes][linux][live]") {
+  test::SpawnedTree tree(0);
+  REQUIRE(tree.ok());
+  const auto before = own_fds();
+  auto reader = make_tree_reader(tree.root(), 1);
+  REQUIRE(reader->read(Discovery::every_thread));
+  CHECK(own_fds() == before + 1);  // the root's status only
+  for (int i = 0; i < 10; ++i) {
+    auto tick = reader->read(i % 8 == 0 ? Discovery::every_thread : Discovery::known);
+    REQUIRE(tick);
+    CHECK(tick->pids.size() == 3);
+    CHECK(has(*tick, tree.busy()));
+    CHECK(has(*tick, tree.idle()));  // from the root's thread listing, on open and close
+  }
+  CHECK(own_fds() == before + 1);
 }
 
 TEST_CASE("tree reader: a process reparented away (its parent exited) leaves the tree, and a root that exits is gone",
