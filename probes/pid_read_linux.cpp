@@ -59,10 +59,13 @@ bool add_fd_count(PidSample& p) {
 namespace detail {
 
 std::optional<std::uint32_t> fd_count_by_stat(pid_t pid) {
+  // Before Linux 6.2 the size is always 0: only a kernel that reports it is believed,
+  // and there 0 means a process with no fd open.
+  if (!fd_size_supported()) return std::nullopt;
   char path[48];
   std::snprintf(path, sizeof path, "/proc/%d/fd", static_cast<int>(pid));
   struct stat st {};
-  if (::stat(path, &st) != 0 || st.st_size <= 0) return std::nullopt;
+  if (::stat(path, &st) != 0 || st.st_size < 0) return std::nullopt;
   return static_cast<std::uint32_t>(st.st_size);
 }
 

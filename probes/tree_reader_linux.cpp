@@ -56,6 +56,7 @@ class LinuxTreeReader final : public TreeReader {
   void list_threads(pid_t pid, Tracked& t, std::uint32_t threads);
   void append_children(const PidSample& p, Discovery how, std::vector<pid_t>& out);
   void forget(std::unordered_map<pid_t, Tracked>::iterator it);
+  std::optional<pid_t> read_parent(pid_t pid);  // from /proc/PID/stat; nullopt when unreadable
 
   pid_t root_;
   std::size_t max_files_;     // kept-open files, at most
@@ -66,6 +67,15 @@ class LinuxTreeReader final : public TreeReader {
   std::vector<pid_t> children_;
   std::vector<pid_t> tids_;
 };
+
+std::optional<pid_t> LinuxTreeReader::read_parent(pid_t pid) {
+  char path[48];
+  std::snprintf(path, sizeof path, "/proc/%d/stat", static_cast<int>(pid));
+  if (!read_proc_file(path, buf_)) return std::nullopt;
+  const auto stat = parse_proc_stat(buf_);
+  if (!stat) return std::nullopt;
+  return stat->ppid;
+}
 
 void LinuxTreeReader::forget(std::unordered_map<pid_t, Tracked>::iterator it) {
   open_files_ -= 1 + it->second.children.size();
@@ -128,8 +138,14 @@ void LinuxTreeReader::append_children(const PidSample& p, Discovery how, std::ve
   const std::uint32_t threads = p.threads.value_or(0);
   if (it != tracked_.end()) {
     Tracked& t = it->second;
+    if (how != Discovery::known) {
+      // Opened afresh: a thread id reused by a new thread of the same process would
+      // otherwise keep the old thread's (empty) file.
+      open_files_ -= t.children.size();
+      t.children.clear();
+    }
     if (how != Discovery::known || !t.listed || t.threads_listed != threads) list_threads(p.pid, t, threads);
-    // A thread that ended since the listing reads as gone: its children moved to a
+    // A thread that ended since the listing reads as empty: its children moved to a
     // sibling thread, whose file is read too.
     for (auto& c : t.children)
       if (c.file.read(buf_)) (void)parse_children_list(buf_, out);
@@ -158,41 +174,58 @@ Result<TreeSample> LinuxTreeReader::read(Discovery how) {
     }
   }
 
-  std::vector<PidSample> seen;
+  // Every process read, and those alive whose status could not be read (no memory
+  // lines: a leader whose main thread exited while its other threads run) with their
+  // parent from /proc/PID/stat: they carry no sample, but their children stay in the tree.
+  struct Member {
+    pid_t pid;
+    pid_t ppid;
+    std::optional<PidSample> sample;
+  };
+  std::vector<Member> seen;
   seen.reserve(candidates.size());
   for (std::size_t i = 0; i < candidates.size(); ++i) {
     const pid_t pid = candidates[i];
     auto sample = read_one(pid);
-    if (!sample) {
-      if (pid == root_) return Error(std::move(sample.error())).with("pid " + std::to_string(root_));
-      continue;  // exited since the last tick: churn, not an error
-    }
     children_.clear();
-    append_children(*sample, how, children_);
+    if (sample) {
+      append_children(*sample, how, children_);
+      seen.push_back({pid, sample->ppid, std::move(*sample)});
+    } else if (pid == root_) {
+      return Error(std::move(sample.error())).with("pid " + std::to_string(root_));
+    } else if (is_process_gone(sample.error())) {
+      continue;  // exited since the last tick: churn, not an error
+    } else {
+      const auto ppid = read_parent(pid);
+      if (!ppid) continue;
+      std::optional<Error> ignored;
+      if (detail::children_files_supported()) detail::append_children_of_every_thread(pid, buf_, children_, ignored);
+      seen.push_back({pid, *ppid, std::nullopt});
+    }
     for (pid_t child : children_)
       if (!contains(candidates, child)) candidates.push_back(child);
-    seen.push_back(std::move(*sample));
   }
 
   // The tree is the root and whatever its parent links lead back to, walked breadth
   // first from the root: a process reparented away (its parent exited) leaves the tree,
   // as it would from a fresh listing. seen[0] is the root.
-  TreeSample tree;
-  tree.pids.reserve(seen.size());
+  order_.assign(1, root_);
   std::vector<bool> taken(seen.size(), false);
-  tree.pids.push_back(std::move(seen[0]));
   taken[0] = true;
-  for (std::size_t i = 0; i < tree.pids.size(); ++i) {
-    const pid_t parent = tree.pids[i].pid;
+  for (std::size_t i = 0; i < order_.size(); ++i) {
     for (std::size_t j = 1; j < seen.size(); ++j) {
-      if (!taken[j] && seen[j].ppid == parent) {
+      if (!taken[j] && seen[j].ppid == order_[i]) {
         taken[j] = true;
-        tree.pids.push_back(std::move(seen[j]));
+        order_.push_back(seen[j].pid);
       }
     }
   }
-  order_.clear();
-  for (const auto& p : tree.pids) order_.push_back(p.pid);
+  TreeSample tree;
+  tree.pids.reserve(order_.size());
+  for (pid_t pid : order_) {
+    for (auto& m : seen)
+      if (m.pid == pid && m.sample) tree.pids.push_back(std::move(*m.sample));
+  }
   for (auto it = tracked_.begin(); it != tracked_.end();) {
     if (contains(order_, it->first)) {
       ++it;

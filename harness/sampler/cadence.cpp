@@ -35,8 +35,13 @@ Discovery Cadence::discovery(std::uint64_t tick) const {
 }
 
 void Cadence::fds_read(std::uint64_t tick, double cost_s) {
-  fds_every_ = wait_after(cost_s, fds_base_);
-  next_fds_ = tick + fds_every_;
+  // The wait doubles from the base rather than taking any length, and the next count
+  // falls on a multiple of it: the sampler's in-memory series keeps every 2^k-th sample
+  // (thinned_series.h), and so still holds the samples with counts for the interim looks.
+  const std::uint64_t needed = wait_after(cost_s, fds_base_);
+  fds_every_ = fds_base_;
+  while (fds_every_ < needed && fds_every_ * 2 <= longest_) fds_every_ *= 2;
+  next_fds_ = (tick / fds_every_ + 1) * fds_every_;
 }
 
 bool Cadence::detail_due(pid_t pid, std::uint64_t tick) const {

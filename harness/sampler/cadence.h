@@ -11,9 +11,10 @@
 // and a source whose last read was costly waits longer, so that it uses at most `budget`
 // of one core: a read that took c seconds waits c / budget seconds (never more than
 // `longest`). fds are counted for the whole tree on the same tick, so each tree sum is
-// whole; smaps_rollup is scheduled per process, because one browser process with a huge
-// address space should not slow the others' readings. Pure: the caller counts ticks and
-// measures what each read cost.
+// whole, on ticks that are multiples of their interval (base × 2^k); smaps_rollup is
+// scheduled per process, so the budget holds per process (30 processes may take 30 ×
+// budget), and one browser process with a huge address space does not slow the others'
+// readings. Pure: the caller counts ticks and measures what each read cost.
 #pragma once
 
 #include <sys/types.h>

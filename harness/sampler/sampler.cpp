@@ -89,7 +89,6 @@ void Sampler::take_sample(bool complete) {
   s.tree = std::move(*merged);
   watch_escaped(s.tree.pids);
   const std::string line = to_json_value(s).dump() + "\n";
-  tick_times_.add(std::chrono::duration<double>(Clock::now() - started).count());
 
   std::lock_guard lock(mutex_);
   if (out_ && !write_error_) {
@@ -98,6 +97,7 @@ void Sampler::take_sample(bool complete) {
                          .with(options_.samples_path);
     }
   }
+  tick_times_.add(std::chrono::duration<double>(Clock::now() - started).count());
   largest_ = {0, 0};
   for (const auto& p : s.tree.pids) {
     pids_seen_.insert(p.pid);

@@ -1,5 +1,7 @@
 #include "harness/sampler/tree_tick.h"
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <string>
 
@@ -16,11 +18,19 @@ double seconds_since(Clock::time_point start) {
 
 TreeTick::TreeTick(std::vector<pid_t> roots, std::chrono::milliseconds period, CadenceOptions options)
     : roots_(std::move(roots)), cadence_(options, period) {
+  // One budget of kept-open files for all roots, and never more than a quarter of what
+  // the process may open: mcpleak's own pipes and sockets must never run short.
+  std::size_t budget = kMaxOpenProcFiles;
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+    budget = std::min<std::size_t>(budget, static_cast<std::size_t>(limit.rlim_cur / 4));
+  const std::size_t per_root = roots_.empty() ? 0 : budget / roots_.size();
   readers_.reserve(roots_.size());
-  for (pid_t root : roots_) readers_.push_back(make_tree_reader(root));
+  for (pid_t root : roots_) readers_.push_back(make_tree_reader(root, per_root));
 }
 
 Result<TreeSample> TreeTick::take(bool complete) {
+  if (readers_.empty()) return TreeSample{};
   const Discovery how = complete ? Discovery::every_thread : cadence_.discovery(tick_);
   TreeSample merged;
   for (std::size_t i = 0; i < roots_.size(); ++i) {

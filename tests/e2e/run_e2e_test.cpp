@@ -125,13 +125,17 @@ TEST_CASE("a run records what mcpleak itself cost, and each sample carries each 
     with_pss += leader.contains("pss_bytes") ? 1 : 0;
   }
   CHECK(lines.front()["pids"][0].contains("fds"));
-  CHECK(lines.front()["pids"][0].contains("pss_bytes"));
   CHECK(lines.back()["pids"][0].contains("fds"));
-  CHECK(lines.back()["pids"][0].contains("pss_bytes"));
   CHECK(with_fds >= 4);
   CHECK(with_fds <= lines.size() / 3);
+#if defined(__linux__)  // smaps_rollup is Linux's
+  CHECK(lines.front()["pids"][0].contains("pss_bytes"));
+  CHECK(lines.back()["pids"][0].contains("pss_bytes"));
   CHECK(with_pss >= 2);
   CHECK(with_pss <= 4);
+#else
+  CHECK(with_pss == 0);
+#endif
   CHECK(e2e::no_server_left(r));
 }
 

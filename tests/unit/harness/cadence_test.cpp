@@ -33,14 +33,17 @@ TEST_CASE("cadence: the fd count is due at the first tick, then every 1 s, later
   CHECK_FALSE(c.fds_due(3));
   CHECK(c.fds_due(4));
   CHECK(c.fds_interval_s() == Approx(1.0));
-  // 10 ms may take 0.2% of a core once every 5 s: 20 ticks.
+  // 10 ms may take 0.2% of a core once every 5 s: 20 ticks, doubled from the base to
+  // 32 (8 s), and the next count on a multiple of 32, which every thinned in-memory
+  // series (every 2^k-th sample) still holds.
   c.fds_read(4, 0.010);
-  CHECK_FALSE(c.fds_due(23));
-  CHECK(c.fds_due(24));
-  CHECK(c.fds_interval_s() == Approx(5.0));
+  CHECK_FALSE(c.fds_due(31));
+  CHECK(c.fds_due(32));
+  CHECK(c.fds_interval_s() == Approx(8.0));
   // Cheap again: back to the base interval.
-  c.fds_read(24, 0.0001);
-  CHECK(c.fds_due(28));
+  c.fds_read(32, 0.0001);
+  CHECK_FALSE(c.fds_due(35));
+  CHECK(c.fds_due(36));
 }
 
 TEST_CASE("cadence: smaps_rollup per process, new ones at once, slow ones less often, never past the longest wait",

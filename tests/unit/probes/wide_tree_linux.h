@@ -33,7 +33,11 @@ class WideTree {
       return;
     }
     root_ = ::fork();
-    if (root_ == 0) run_root(fds[1], children, threads, touch_bytes);  // never returns
+    if (root_ == 0) {
+      ::setpgid(0, 0);  // one group: the destructor reaches children that never reported
+      run_root(fds[1], children, threads, touch_bytes);  // never returns
+    }
+    if (root_ > 0) ::setpgid(root_, root_);
     ::close(fds[1]);
     if (root_ < 0) {
       error_ = std::string("fork: ") + std::strerror(errno);
@@ -54,11 +58,13 @@ class WideTree {
   WideTree(const WideTree&) = delete;
   WideTree& operator=(const WideTree&) = delete;
 
+  // SIGKILL the whole group, reap root, then the children (ours again once root is dead).
   ~WideTree() {
-    if (root_ > 0) ::kill(root_, SIGKILL);
-    for (pid_t pid : pids_) ::kill(pid, SIGKILL);
-    for (pid_t pid : pids_) reap(pid);
-    if (root_ > 0) reap(root_);
+    if (root_ <= 0) return;
+    ::kill(-root_, SIGKILL);
+    reap(root_);
+    while (::waitpid(-root_, nullptr, 0) > 0 || errno == EINTR) {
+    }
   }
 
   bool ok() const { return error_.empty(); }
