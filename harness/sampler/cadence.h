@@ -1,11 +1,11 @@
 // Cadence: which of a tree's sources a sampler tick reads. Every tick reads what the
-// verdict needs (each process's status: footprint, RSS, swap, threads); the rest waits
-// its turn:
+// verdicts need (each process's status: footprint, RSS, swap, threads; and the tree's
+// fd count while counting stays cheap); the rest waits its turn:
 //
 //   source                                  at least every   (at 4 Hz)
+//   open-fd count of the whole tree         fds              every tick
 //   children of every thread                every_thread      2 s
 //   scan of all of /proc for parent links   full_scan        30 s
-//   open-fd count of the whole tree         fds               1 s
 //   smaps_rollup of one process (PSS, ...)  detail           10 s
 //
 // and a source whose last read was costly waits longer, so that it uses at most `budget`
@@ -31,7 +31,9 @@ namespace mcpleak {
 struct CadenceOptions {
   std::chrono::milliseconds every_thread{2000};
   std::chrono::milliseconds full_scan{30000};
-  std::chrono::milliseconds fds{1000};
+  // Every tick: fds are a resource verdict, judged like the footprint, and a count costs
+  // a stat(2) per process on Linux 6.2+; a slow count (a listing of many fds) waits longer.
+  std::chrono::milliseconds fds{250};
   std::chrono::milliseconds detail{10000};
   std::chrono::milliseconds longest{120000};
   double budget = 0.002;  // share of one core that one costly source may use

@@ -104,12 +104,12 @@ TEST_CASE("a run records what mcpleak itself cost, and each sample carries each 
   CHECK(cost["wall_s"].get<double>() >= 12);
   CHECK(cost["peak_rss_bytes"].get<double>() > 1e6);
   CHECK(cost["sampler"]["ticks"].get<int>() >= 30);  // 12 s at 4 Hz, minus what a loaded machine misses
-  CHECK(cost["sampler"]["fds_interval_s"].get<double>() >= 1);
+  CHECK(cost["sampler"]["fds_interval_s"].get<double>() >= 0.25);
   CHECK(r.report["own_cost"]["sampler"]["ticks"] == cost["sampler"]["ticks"]);
   CHECK(e2e::read_text(r.out_dir + "/summary.md").find("| mcpleak's own cost | ") != std::string::npos);
 
-  // Status at every tick; fds every 4th (or later, when counting them was slow);
-  // smaps_rollup at the first sample, every 10 s, and the last. Never a made-up value.
+  // Status and fds at every tick (fds later when counting them was slow); smaps_rollup
+  // at the first sample, every 10 s, and the last. Never a made-up value.
   std::ifstream in(r.out_dir + "/samples.jsonl");
   std::vector<nlohmann::json> lines;
   for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
@@ -126,8 +126,7 @@ TEST_CASE("a run records what mcpleak itself cost, and each sample carries each 
   }
   CHECK(lines.front()["pids"][0].contains("fds"));
   CHECK(lines.back()["pids"][0].contains("fds"));
-  CHECK(with_fds >= 4);
-  CHECK(with_fds <= lines.size() / 3);
+  CHECK(with_fds >= lines.size() / 2);
 #if defined(__linux__)  // smaps_rollup is Linux's
   CHECK(lines.front()["pids"][0].contains("pss_bytes"));
   CHECK(lines.back()["pids"][0].contains("pss_bytes"));

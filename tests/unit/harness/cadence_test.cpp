@@ -24,26 +24,30 @@ TEST_CASE("cadence at 4 Hz: every thread every 2 s, /proc scanned every 30 s, kn
   CHECK(c.full_scan_interval_s() == Approx(30.0));
 }
 
-TEST_CASE("cadence: the fd count is due at the first tick, then every 1 s, later after a costly count",
+TEST_CASE("cadence: the fd count is due at every tick while cheap, on multiples of a doubled wait when slow",
           "[sampler][cadence]") {
   Cadence c(CadenceOptions{}, 250ms);
   CHECK(c.fds_due(0));
   c.fds_read(0, 0.0001);
-  CHECK_FALSE(c.fds_due(1));
-  CHECK_FALSE(c.fds_due(3));
-  CHECK(c.fds_due(4));
-  CHECK(c.fds_interval_s() == Approx(1.0));
+  CHECK(c.fds_due(1));
+  CHECK(c.fds_interval_s() == Approx(0.25));
   // 10 ms may take 0.2% of a core once every 5 s: 20 ticks, doubled from the base to
   // 32 (8 s), and the next count on a multiple of 32, which every thinned in-memory
   // series (every 2^k-th sample) still holds.
-  c.fds_read(4, 0.010);
+  c.fds_read(1, 0.010);
   CHECK_FALSE(c.fds_due(31));
   CHECK(c.fds_due(32));
   CHECK(c.fds_interval_s() == Approx(8.0));
-  // Cheap again: back to the base interval.
+  // Cheap again: back to every tick.
   c.fds_read(32, 0.0001);
-  CHECK_FALSE(c.fds_due(35));
-  CHECK(c.fds_due(36));
+  CHECK(c.fds_due(33));
+  // A 1-second base: the next count on the next multiple of 4 ticks.
+  CadenceOptions slower;
+  slower.fds = 1000ms;
+  Cadence d(slower, 250ms);
+  d.fds_read(0, 0.0001);
+  CHECK_FALSE(d.fds_due(3));
+  CHECK(d.fds_due(4));
 }
 
 TEST_CASE("cadence: smaps_rollup per process, new ones at once, slow ones less often, never past the longest wait",
