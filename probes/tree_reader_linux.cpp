@@ -45,8 +45,7 @@ class LinuxTreeReader final : public TreeReader {
   struct Tracked {
     ProcFile status;
     std::vector<ThreadChildren> children;  // kept open, one per thread listed
-    std::uint32_t threads_listed = 0;      // the thread count when they were listed
-    bool listed = false;
+    std::uint32_t threads_listed = 0;      // the thread count when they were listed; 0: never
     bool partial = false;  // some threads' files did not fit the budget
   };
 
@@ -90,7 +89,7 @@ Result<PidSample> LinuxTreeReader::read_one(pid_t pid) {
     auto status = ProcFile::open(path);
     if (!status) return Error(std::move(status.error())).with(path);
     ++open_files_;
-    it = tracked_.emplace(pid, Tracked{std::move(*status), {}, 0, false, false}).first;
+    it = tracked_.emplace(pid, Tracked{std::move(*status), {}, 0, false}).first;
   }
   if (it == tracked_.end()) {
     if (auto read = read_proc_file(path, buf_); !read) return Error(std::move(read.error())).with(path);
@@ -129,7 +128,6 @@ void LinuxTreeReader::list_threads(pid_t pid, Tracked& t, std::uint32_t threads)
     }
   }
   t.threads_listed = threads;
-  t.listed = true;
 }
 
 void LinuxTreeReader::append_children(const PidSample& p, Discovery how, std::vector<pid_t>& out) {
@@ -144,7 +142,7 @@ void LinuxTreeReader::append_children(const PidSample& p, Discovery how, std::ve
       open_files_ -= t.children.size();
       t.children.clear();
     }
-    if (how != Discovery::known || !t.listed || t.threads_listed != threads) list_threads(p.pid, t, threads);
+    if (how != Discovery::known || t.threads_listed != threads) list_threads(p.pid, t, threads);
     // A thread that ended since the listing reads as empty: its children moved to a
     // sibling thread, whose file is read too.
     for (auto& c : t.children)
