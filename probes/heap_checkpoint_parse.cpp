@@ -70,6 +70,27 @@ Result<HeapCheckpoint> heap_checkpoint_from_json(const json& j) {
   return c;
 }
 
+json heap_checkpoint_to_json(const HeapCheckpoint& c) {
+  json sites = json::array();
+  for (const auto& s : c.sites) {
+    json stack = json::array();
+    for (const auto& f : s.stack) stack.push_back({{"function", f.function}, {"file", f.file}, {"line", f.line}});
+    json site = {{"key", s.key}, {"bytes", s.bytes}, {"stack", std::move(stack)}};
+    if (s.count) site["count"] = *s.count;
+    sites.push_back(std::move(site));
+  }
+  json types = json::array();
+  for (const auto& t : c.types) types.push_back({{"type", t.type}, {"count", t.count}, {"bytes", t.bytes}});
+  json j = {{"ok", true},          {"pid", c.pid},
+            {"runtime", c.runtime}, {"version", c.version},
+            {"index", c.index},     {"t_s", c.t_s},
+            {"calls", c.calls},     {"live_heap_bytes", c.live_heap_bytes},
+            {"took_s", c.took_s},   {"sites", std::move(sites)},
+            {"types", std::move(types)}};
+  if (c.hook_overhead_bytes) j["hook_overhead_bytes"] = *c.hook_overhead_bytes;
+  return j;
+}
+
 Result<HeapCheckpoint> parse_heap_checkpoint(std::string_view json_text) {
   const auto j = json::parse(json_text, nullptr, false);
   if (j.is_discarded()) return Error(Errc::parse, "a checkpoint answer is not JSON");

@@ -17,5 +17,8 @@ namespace mcpleak {
 // ("ok": false; its "error" is the message).
 Result<HeapCheckpoint> parse_heap_checkpoint(std::string_view json_text);
 Result<HeapCheckpoint> heap_checkpoint_from_json(const nlohmann::json& answer);
+// The line mcpleak writes for a checkpoint it took itself (heaptrack, heap(1)): what
+// heap_checkpoint_from_json reads back, with "ok": true.
+nlohmann::json heap_checkpoint_to_json(const HeapCheckpoint& checkpoint);
 
 }  // namespace mcpleak

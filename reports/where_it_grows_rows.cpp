@@ -28,7 +28,7 @@ std::string percent(double fraction) { return std::to_string(static_cast<long>(s
 }  // namespace
 
 std::string where_it_grows_headline(const WhereItGrows& w) {
-  std::string head = "instrumented run " + w.run_dir + "/ (" + w.mode + " hooks, " + std::to_string(w.checkpoints) +
+  std::string head = "instrumented run " + w.run_dir + "/ (" + (w.mode == "native" ? std::string("heaptrack") : w.mode + " hooks") + ", " + std::to_string(w.checkpoints) +
                      " checkpoints every " + std::to_string(w.every_calls) + " calls; the verdict comes from the "
                      "uninstrumented run)";
   if (w.status != "ok") return head + ": unavailable: " + w.why;

@@ -35,7 +35,10 @@ Fit fit_growth(const std::vector<double>& calls, const std::vector<double>& y, d
 }
 
 std::string runtime_heap(const std::string& runtime) {
-  return runtime == "node" ? "V8 heap" : runtime == "python" ? "Python heap" : "instrumented heap";
+  return runtime == "node"     ? "V8 heap"
+         : runtime == "python" ? "Python heap"
+         : runtime == "native" ? "malloc heap"
+                               : "instrumented heap";
 }
 
 std::string percent(double fraction) { return std::to_string(static_cast<int>(std::lround(fraction * 100))) + "%"; }
@@ -102,6 +105,9 @@ void fit_types(pid_t pid, const std::vector<const HeapCheckpoint*>& series, cons
 }
 
 std::string no_hook_reason(const AttributionRun& run) {
+  if (run.mode == "native") {
+    return "heaptrack recorded no checkpoint of the server (see the notes); the verdict is unaffected";
+  }
   std::string why = "no process of the server loaded the hook";
   if (run.mode == "python" || run.mode == "auto") {
     why += " (python -I, -E or -S ignores PYTHONPATH and skips sitecustomize";
@@ -138,12 +144,18 @@ void explain(const Report& verdict, WhereItGrows& out) {
   const double explained = std::min(1.0, *out.explained_fraction);
   if (explained < 0.5) {
     out.statement = percent(1 - explained) + " of the growth is outside the " + heaps +
-                    ": native or framework memory; see --attribute native (Linux) or the macOS tools";
+                    (runtimes.contains("native")
+                         ? ": memory mapped directly (mmap), another allocator's arenas, or other processes of the tree"
+                         : ": native or framework memory; see --attribute native (Linux) or the macOS tools");
   } else {
     out.statement = "the sites below explain " + percent(explained) + " of the footprint's growth (" +
                     format_bytes(site_sum) + "/call of " + format_bytes(*fp) + "/call)";
   }
-  if (live_sum < 0.1 * *fp) {
+  if (runtimes.size() == 1 && runtimes.contains("native")) {
+    out.statement += live_sum < 0.1 * *fp ? "; malloc's live bytes are flat (" + format_bytes(live_sum) +
+                                                "/call) while the footprint grows: the growth is outside malloc"
+                                          : "; malloc's live bytes grow too (" + format_bytes(live_sum) + "/call)";
+  } else if (live_sum < 0.1 * *fp) {
     out.statement += "; the live heap is flat (" + format_bytes(live_sum) +
                      "/call) while the footprint grows: allocator or native growth, not heap objects";
   } else {
@@ -204,6 +216,12 @@ WhereItGrows where_it_grows(std::span<const HeapCheckpoint> checkpoints, const A
     out.limits.push_back("the sampling heap profiler sees the V8 heap, sampled about every 16 KiB (sites are "
                          "estimates) and by function: a Node site's line is where its function begins; "
                          "Buffers' backing stores and native addons' memory are outside it");
+  }
+  if (runtimes.contains("native")) {
+    out.limits.push_back("heaptrack sees malloc, new and their kin in the one process mcpleak started (its preload "
+                         "does not reach children); memory mapped directly, a custom allocator's arenas and other "
+                         "processes of the tree are outside it. heaptrack's own file is attribution/"
+                         "heaptrack.interpreted: `heaptrack_print -f` or heaptrack_gui read it");
   }
   const bool enough = std::any_of(out.processes.begin(), out.processes.end(),
                                   [](const HookedProcess& p) { return p.checkpoints >= int{kMinCheckpoints}; });

@@ -10,15 +10,17 @@ const char* attribute_mode_name(AttributeMode mode) {
     case AttributeMode::automatic: return "auto";
     case AttributeMode::python: return "python";
     case AttributeMode::node: return "node";
+    case AttributeMode::native: return "native";
   }
   return "off";
 }
 
 Result<AttributeMode> parse_attribute_mode(std::string_view text) {
-  for (auto m : {AttributeMode::off, AttributeMode::automatic, AttributeMode::python, AttributeMode::node}) {
+  for (auto m : {AttributeMode::off, AttributeMode::automatic, AttributeMode::python, AttributeMode::node,
+                 AttributeMode::native}) {
     if (text == attribute_mode_name(m)) return m;
   }
-  return Error(Errc::usage, "--attribute takes auto, python, node or off, got: " + std::string(text));
+  return Error(Errc::usage, "--attribute takes auto, python, node, native or off, got: " + std::string(text));
 }
 
 }  // namespace mcpleak

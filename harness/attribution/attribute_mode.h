@@ -1,4 +1,5 @@
-// `--attribute auto|python|node|off`: which runtime hooks an attribution run installs.
+// `--attribute auto|python|node|native|off`: what an attribution run instruments: the
+// runtime hooks (auto, python, node) or heaptrack's preload (native, Linux).
 #pragma once
 
 #include <chrono>
@@ -9,9 +10,9 @@
 
 namespace mcpleak {
 
-enum class AttributeMode { off, automatic, python, node };
+enum class AttributeMode { off, automatic, python, node, native };
 
-// "off", "auto", "python", "node".
+// "off", "auto", "python", "node", "native".
 const char* attribute_mode_name(AttributeMode mode);
 // Errc::usage naming the accepted values otherwise.
 Result<AttributeMode> parse_attribute_mode(std::string_view text);

@@ -16,27 +16,30 @@
 #include <vector>
 
 #include "harness/attribution/attribute_mode.h"
+#include "harness/attribution/checkpoint_taker.h"
 #include "harness/attribution/heap_diff_job.h"
 #include "harness/attribution/hook_folder.h"
 
 namespace mcpleak {
 
-class Checkpointer {
+class Checkpointer : public CheckpointTaker {
  public:
   // `should_stop` is polled while waiting for answers (Ctrl-C).
   Checkpointer(const HookFolder& folder, AttributionOptions options, const std::string& jsonl_path,
                std::function<bool()> should_stop);
 
+  // The hooks' variables (HookFolder::environment).
+  std::map<std::string, std::string> environment() const override { return folder_.environment(); }
   // After scenario call number `calls` (counted from the run's start), at run time `now_s`.
-  void after_call(std::uint64_t calls, double now_s, bool warmed_up);
+  void after_call(std::uint64_t calls, double now_s, bool warmed_up) override;
   // On every turn of the run's loop: once a second, asks each tracing process for its
   // live heap (after a collection) and, without waiting, writes the answers that have
   // come to live_heap.jsonl ({"pid", "t_s", "calls", "bytes"}).
-  void tick(std::uint64_t calls, double now_s);
+  void tick(std::uint64_t calls, double now_s) override;
   // Every checkpoint taken, or nothing left to ask (no hook loaded, all gone).
-  bool done() const { return done_; }
+  bool done() const override { return done_; }
   // What the report should say about the hooks: who loaded them, who fell silent.
-  const std::vector<std::string>& notes() const { return notes_; }
+  const std::vector<std::string>& notes() const override { return notes_; }
 
  private:
   struct Hooked {

@@ -9,6 +9,7 @@
 #include <limits>
 #include <sstream>
 
+#include "harness/attribution/heaptrack_install.h"
 #include "harness/cli/from_config.h"
 #include "harness/runner/units.h"
 
@@ -115,7 +116,8 @@ void add_run_flags(CLI::App& sub, RunFlags& f) {
   sub.add_flag("--quiet,-q", f.quiet, "no progress lines");
   sub.add_option("--attribute", f.attribute,
                  "after the verdict run, a second, instrumented run that names the code that grows: "
-                 "auto (every Python and Node process of the tree), python, node, or off")
+                 "auto (every Python and Node process of the tree), python, node, native (the process mcpleak "
+                 "starts, under heaptrack's preload: C, C++, Rust; Linux) or off")
       ->capture_default_str();
   sub.add_option("--attribute-every", f.attribute_every, "attribution: scenario calls between checkpoints")
       ->capture_default_str();
@@ -148,6 +150,14 @@ Result<std::optional<AttributionOptions>> build_attribution_options(const RunFla
   }
   if (f.attribute_frames < 1 || f.attribute_frames > 100) {
     return Error(Errc::usage, "--attribute-frames must be between 1 and 100");
+  }
+  if (*mode == AttributeMode::native) {
+    // Checked now, not after the verdict run has taken its minutes.
+#ifdef __APPLE__
+    return Error(Errc::usage, "--attribute native uses heaptrack, which runs on Linux only");
+#else
+    if (auto heaptrack = find_heaptrack(); !heaptrack) return heaptrack.error();
+#endif
   }
   AttributionOptions a;
   a.mode = *mode;

@@ -23,8 +23,10 @@ Result<Report> run_with_attribution(const RunOptions& verdict_run, const Attribu
   instrumented.capture_stacks = false;
   instrumented.label = verdict_run.label.empty() ? "attribution" : verdict_run.label + " attribution";
   if (instrumented.progress != ProgressPrinter::Mode::quiet) {
-    std::fprintf(stderr, "attribution run (%s hooks, a checkpoint every %llu calls, %d checkpoints) in %s\n",
-                 attribute_mode_name(attribution.mode), static_cast<unsigned long long>(attribution.every_calls),
+    const std::string what = attribution.mode == AttributeMode::native
+                                 ? std::string("heaptrack")
+                                 : std::string(attribute_mode_name(attribution.mode)) + " hooks";
+    std::fprintf(stderr, "attribution run (%s, a checkpoint every %llu calls, %d checkpoints) in %s\n", what.c_str(), static_cast<unsigned long long>(attribution.every_calls),
                  attribution.checkpoints, instrumented.out_dir.c_str());
   }
   if (auto second = run_scenario(instrumented); !second) {

@@ -14,7 +14,7 @@
 #include "harness/analysis/analysis.h"
 #include "harness/analysis/exercise.h"
 #include "harness/analysis/format.h"
-#include "harness/attribution/checkpointer.h"
+#include "harness/attribution/start_checkpoints.h"
 #include "harness/attribution/hook_folder.h"
 #include "harness/mcp/client.h"
 #include "harness/mcp/port_probe.h"
@@ -123,7 +123,7 @@ class Run {
   bool session_warning_ = false;
   // An attribution run's hooks (declared before the group they outlive in execute()).
   std::optional<HookFolder> hooks_;
-  std::unique_ptr<Checkpointer> checkpointer_;
+  std::unique_ptr<CheckpointTaker> checkpointer_;
   // The server (declared after the hooks it must not outlive); execute() creates it.
   std::unique_ptr<ServerUnderTest> server_;
   std::vector<pid_t> attached_;  // --attach/--attach-name, resolved once in prepare()
@@ -543,8 +543,9 @@ Result<void> Run::prepare() {
     auto folder = HookFolder::create(o_.attribution->mode);
     if (!folder) return folder.error();
     hooks_.emplace(std::move(*folder));
-    checkpointer_ = std::make_unique<Checkpointer>(*hooks_, *o_.attribution, path("checkpoints.jsonl"),
-                                                   [] { return stop_requested(); });
+    auto taker = start_checkpoint_taker(*hooks_, *o_.attribution, o_.out_dir, [] { return stop_requested(); });
+    if (!taker) return taker.error();
+    checkpointer_ = std::move(*taker);
     info_.instrumented = attribute_mode_name(o_.attribution->mode);
     info_.attribute_every_calls = o_.attribution->every_calls;
     info_.attribute_checkpoints = o_.attribution->checkpoints;
@@ -562,8 +563,8 @@ Result<Report> Run::execute() {
   launch.attach = attached_;
   launch.env = o_.server_env;
   launch.cwd = o_.server_cwd;
-  if (hooks_) {
-    for (const auto& [k, v] : hooks_->environment()) launch.env[k] = v;
+  if (checkpointer_) {
+    for (const auto& [k, v] : checkpointer_->environment()) launch.env[k] = v;
   }
   launch.http = o_.http;
   launch.http_headers = o_.http_headers;
@@ -577,6 +578,7 @@ Result<Report> Run::execute() {
     fail("would not start: " + started.error().describe());
     return finish();
   }
+  if (checkpointer_ && !server_->roots().empty()) checkpointer_->server_started(server_->roots().front());
   SamplerOptions sampling{o_.sample_period, path("samples.jsonl")};
   sampling.owns_tree = !server_->attached();
   sampler_ = std::make_unique<Sampler>(server_->roots(), start_, sampling, [this] { return context(); });

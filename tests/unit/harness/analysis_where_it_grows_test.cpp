@@ -173,3 +173,25 @@ TEST_CASE("sites of several processes are kept apart", "[where]") {
   CHECK(w.sites[0].pid == 7);
   CHECK(w.processes.size() == 2);
 }
+
+TEST_CASE("heaptrack checkpoints speak of malloc's heap and what heaptrack cannot see", "[analysis][attribution]") {
+  AttributionRun run = python_run();
+  run.mode = "native";
+  const auto explained = where_it_grows(series(7, "native", {{"retain.cpp:9", linear(32768, 5)}}, linear(32768, 5)),
+                                        run, leaking_at(32768));
+  REQUIRE(explained.status == "ok");
+  REQUIRE(explained.sites.size() == 1);
+  CHECK(explained.statement.find("explain 100%") != std::string::npos);
+  CHECK(explained.statement.find("malloc's live bytes grow too") != std::string::npos);
+  bool heaptrack_limit = false;
+  for (const auto& l : explained.limits) heaptrack_limit |= l.find("heaptrack sees malloc") != std::string::npos;
+  CHECK(heaptrack_limit);
+  // Growth outside malloc (mmap, other processes): said so, not blamed on "native memory".
+  const auto outside = where_it_grows(series(7, "native", {{"small.cpp:1", linear(1000, 5)}}, linear(1000, 5)), run,
+                                      leaking_at(32768));
+  CHECK(outside.statement.find("outside the malloc heap: memory mapped directly") != std::string::npos);
+  CHECK(outside.statement.find("see --attribute native") == std::string::npos);
+  // No checkpoint at all: heaptrack's own reason, not the hooks'.
+  const auto none = where_it_grows({}, run, leaking_at(32768));
+  CHECK(none.why.find("heaptrack recorded no checkpoint") != std::string::npos);
+}

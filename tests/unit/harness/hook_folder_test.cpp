@@ -329,3 +329,15 @@ TEST_CASE("a hooked process that dies is noted and asked nothing more", "[hooks]
   REQUIRE(cp.notes().size() == 1);
   CHECK(cp.notes()[0].find("exited before answering 'checkpoint'") != std::string::npos);
 }
+
+TEST_CASE("the native attribute mode is a mode of its own that installs no runtime hook", "[attribution]") {
+  auto mode = parse_attribute_mode("native");
+  REQUIRE(mode);
+  CHECK(*mode == AttributeMode::native);
+  CHECK(std::string(attribute_mode_name(*mode)) == "native");
+  CHECK_FALSE(hooks_python(*mode));
+  CHECK_FALSE(hooks_node(*mode));
+  auto bad = parse_attribute_mode("heaptrack");
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().message.find("native") != std::string::npos);
+}

@@ -72,3 +72,40 @@ TEST_CASE("text that is not a JSON object is a parse error", "[hooks]") {
   CHECK_FALSE(parse_heap_checkpoint("[1,2]"));
   CHECK(parse_heap_checkpoint("{\"ok\":true}"));
 }
+
+TEST_CASE("a checkpoint mcpleak took itself reads back as written", "[hooks]") {
+  HeapCheckpoint c;
+  c.pid = 4242;
+  c.runtime = "native";
+  c.version = "heaptrack 1.4.0";
+  c.index = 3;
+  c.t_s = 12.5;
+  c.calls = 160;
+  c.live_heap_bytes = 1 << 20;
+  c.took_s = 0.25;
+  c.sites.push_back({"grow (a.c:4) < main (a.c:9)", 40960, 10, {{"grow", "/src/a.c", 4}, {"main", "/src/a.c", 9}}});
+  c.sites.push_back({"no count", 2048, std::nullopt, {}});
+  c.types.push_back({"AXObserver", 7, 448});
+  auto back = heap_checkpoint_from_json(heap_checkpoint_to_json(c));
+  REQUIRE(back);
+  CHECK(back->pid == 4242);
+  CHECK(back->runtime == "native");
+  CHECK(back->version == "heaptrack 1.4.0");
+  CHECK(back->index == 3);
+  CHECK(back->t_s == 12.5);
+  CHECK(back->calls == 160);
+  CHECK(back->live_heap_bytes == 1u << 20);
+  CHECK(back->took_s == 0.25);
+  CHECK_FALSE(back->hook_overhead_bytes);
+  REQUIRE(back->sites.size() == 2);
+  CHECK(back->sites[0].key == "grow (a.c:4) < main (a.c:9)");
+  CHECK(back->sites[0].bytes == 40960);
+  CHECK(back->sites[0].count == 10u);
+  REQUIRE(back->sites[0].stack.size() == 2);
+  CHECK(back->sites[0].stack[1].function == "main");
+  CHECK(back->sites[0].stack[1].line == 9);
+  CHECK_FALSE(back->sites[1].count);
+  REQUIRE(back->types.size() == 1);
+  CHECK(back->types[0].type == "AXObserver");
+  CHECK(back->types[0].count == 7);
+}
