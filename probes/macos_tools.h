@@ -1,5 +1,5 @@
 // Apple's slow memory tools, run as child processes and parsed: footprint(1),
-// vmmap(1) -summary and sample(1). Each takes hundreds of ms (sample: seconds), so the
+// vmmap(1) -summary, sample(1), heap(1), malloc_history(1) and leaks(1). Each takes hundreds of ms (sample: seconds), so the
 // sampler calls them at a low cadence. Off macOS they return Errc::io.
 #pragma once
 
@@ -9,6 +9,7 @@
 
 #include "harness/result.h"
 #include "probes/footprint_parse.h"
+#include "probes/heap_parse.h"
 #include "probes/vmmap_parse.h"
 
 namespace mcpleak {
@@ -24,5 +25,17 @@ Result<VmmapSummary> run_vmmap_summary(pid_t pid);
 // `/usr/bin/sample PID SECONDS -mayDie -file TMP`: the raw report text, for saving beside
 // the run's report and for parse_sample_top_frames. seconds in [1, 60]; limit seconds+60 s.
 Result<std::string> run_sample(pid_t pid, int seconds);
+
+// `/usr/bin/heap PID`: live objects per class, parsed. Same errors as run_footprint;
+// 120 s limit (a large heap takes seconds to walk).
+Result<HeapReport> run_heap(pid_t pid);
+
+// `/usr/bin/malloc_history PID -callTree`: the raw text, for the run folder and
+// parse_malloc_history_call_tree. Needs the process started with MallocStackLogging.
+Result<std::string> run_malloc_history_call_tree(pid_t pid);
+
+// `/usr/bin/leaks PID`: the raw report (exit status 1, "leaks found", is not an error),
+// for the run folder and parse_leaks.
+Result<std::string> run_leaks(pid_t pid);
 
 }  // namespace mcpleak

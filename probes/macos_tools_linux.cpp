@@ -17,4 +17,16 @@ Result<std::string> run_sample(pid_t pid, int /*seconds*/) {
   return Error(Errc::io, "sample(1) runs only on macOS").with("pid " + std::to_string(pid));
 }
 
+Result<HeapReport> run_heap(pid_t pid) {
+  return Error(Errc::io, "heap(1) runs only on macOS").with("pid " + std::to_string(pid));
+}
+
+Result<std::string> run_malloc_history_call_tree(pid_t pid) {
+  return Error(Errc::io, "malloc_history(1) runs only on macOS").with("pid " + std::to_string(pid));
+}
+
+Result<std::string> run_leaks(pid_t pid) {
+  return Error(Errc::io, "leaks(1) runs only on macOS").with("pid " + std::to_string(pid));
+}
+
 }  // namespace mcpleak

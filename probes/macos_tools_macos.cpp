@@ -94,7 +94,8 @@ struct ToolOutput {
 };
 
 // Runs argv[0] (an absolute path) with stdin from /dev/null; returns stdout and stderr.
-Result<ToolOutput> run_tool(const std::vector<std::string>& argv, std::chrono::seconds limit) {
+// An exit status above `max_ok_status` is an error (leaks(1) exits 1 when it found leaks).
+Result<ToolOutput> run_tool(const std::vector<std::string>& argv, std::chrono::seconds limit, int max_ok_status = 0) {
   const std::string tool = argv.front();
   auto out_pipe = make_pipe();
   if (!out_pipe) return Error(out_pipe.error()).with(tool);
@@ -158,7 +159,7 @@ Result<ToolOutput> run_tool(const std::vector<std::string>& argv, std::chrono::s
     }
   }
   const int status = child.wait();
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+  if (!WIFEXITED(status) || WEXITSTATUS(status) > max_ok_status) {
     const std::string first_line = output.err.substr(0, output.err.find('\n'));
     const std::string how = WIFEXITED(status)
                                 ? "exited with status " + std::to_string(WEXITSTATUS(status))
@@ -231,6 +232,30 @@ Result<std::string> run_sample(pid_t pid, int seconds) {
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+Result<HeapReport> run_heap(pid_t pid) {
+  const std::string where = "pid " + std::to_string(pid);
+  auto output = run_tool({"/usr/bin/heap", std::to_string(pid)}, std::chrono::seconds(120));
+  if (!output) return Error(output.error()).with(where);
+  auto report = parse_heap(output->out);
+  if (!report) return Error(report.error()).with("heap output").with(where);
+  return report;
+}
+
+Result<std::string> run_malloc_history_call_tree(pid_t pid) {
+  const std::string where = "pid " + std::to_string(pid);
+  auto output = run_tool({"/usr/bin/malloc_history", std::to_string(pid), "-callTree"}, std::chrono::seconds(300));
+  if (!output) return Error(output.error()).with(where);
+  return output->out;
+}
+
+Result<std::string> run_leaks(pid_t pid) {
+  const std::string where = "pid " + std::to_string(pid);
+  // leaks(1): 0 no leaks, 1 leaks found, more is a failure.
+  auto output = run_tool({"/usr/bin/leaks", std::to_string(pid)}, std::chrono::seconds(300), 1);
+  if (!output) return Error(output.error()).with(where);
+  return output->out;
 }
 
 }  // namespace mcpleak

@@ -301,6 +301,7 @@ void write_json(const Report& r, std::ostream& out) {
       {"processes", processes_json(r.processes)},
       {"transient_processes", transient_json(r.transient_processes)},
       {"resources", resources_json(r.resources)},
+      {"classes", resources_json(r.classes)},
       {"footprint_verdict", r.footprint_verdict.empty() ? json(nullptr) : json(r.footprint_verdict)},
       {"orphans", orphans_json(run)},
       {"reconnect_cycles", reconnect_json(run)},

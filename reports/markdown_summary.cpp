@@ -116,6 +116,13 @@ void resources_section(const Report& r, std::ostream& out) {
           << o.footprint << " | " << o.fate << " | " << o.cycle << " |\n";
     }
   }
+  if (!r.classes.empty()) {
+    out << "\n| growing class (heap(1)) | growth | levels |\n|---|---|---|\n";
+    for (const auto& c : r.classes) {
+      out << "| " << markdown_escape(c.name) << " | " << markdown_escape(c.headline.substr(c.name.size() + 1)) << " | "
+          << c.points << " readings |\n";
+    }
+  }
   if (const auto cycles = reports::reconnect_rows(r); !cycles.empty()) {
     out << "\n| reconnect | outcome |\n|---|---|\n";
     for (const auto& c : cycles) out << "| " << c.label << " | " << markdown_escape(c.value) << " |\n";

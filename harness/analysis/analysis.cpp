@@ -13,6 +13,7 @@
 #include "harness/analysis/format.h"
 #include "harness/analysis/processes.h"
 #include "harness/analysis/quantiles.h"
+#include "harness/analysis/class_counts.h"
 #include "harness/analysis/resources.h"
 #include "harness/analysis/sequential.h"
 #include "harness/analysis/summary.h"
@@ -231,6 +232,8 @@ Report analyse(std::span<const Sample> samples, std::span<const CallRecord> call
   fill_processes(r, samples, run, kMinSamples);
   if (run.reconnect_cycles.empty()) {
     r.resources = judge_resources(samples, run);
+    for (auto& v : judge_bounded_classes(samples, run)) r.resources.push_back(std::move(v));
+    r.classes = growing_classes(samples, run);
     if (auto orphans = judge_orphans(run)) r.resources.push_back(std::move(*orphans));
     apply_resource_verdicts(r, reason);
   } else {

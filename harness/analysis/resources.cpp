@@ -71,13 +71,14 @@ Series series_of(std::span<const Sample> samples, const RunInfo& run,
   return s;
 }
 
-ResourceVerdict judge_one(const std::string& name, const Series& s, const ResourceBudget& b) {
+ResourceVerdict judge_one(const std::string& name, const Series& s, const ResourceBudget& b,
+                          std::size_t min_points = kMinPoints) {
   ResourceVerdict v;
   v.name = name;
   v.budget = budget_text(b);
   v.points = s.by_time.size();
   v.driver = "none";
-  if (s.by_time.size() < kMinPoints) {
+  if (s.by_time.size() < min_points) {
     v.verdict = "inconclusive";
     v.why = "too few samples after warm-up (" + std::to_string(s.by_time.size()) + ")";
     return v;
@@ -85,9 +86,11 @@ ResourceVerdict judge_one(const std::string& name, const Series& s, const Resour
   std::vector<Point> pts = s.by_time;
   std::sort(pts.begin(), pts.end(), [](const Point& a, const Point& c) { return a.x < c.x; });
   std::vector<double> head, tail;
+  // A short series (heap(1) readings) takes its levels from its thirds.
+  const std::size_t level_points = std::min(kLevelPoints, std::max<std::size_t>(1, pts.size() / 3));
   for (std::size_t i = 0; i < pts.size(); ++i) {
-    if (i < kLevelPoints) head.push_back(pts[i].y);
-    if (i + kLevelPoints >= pts.size()) tail.push_back(pts[i].y);
+    if (i < level_points) head.push_back(pts[i].y);
+    if (i + level_points >= pts.size()) tail.push_back(pts[i].y);
     v.peak = std::max(v.peak, pts[i].y);
   }
   v.start = median(head);
@@ -159,6 +162,14 @@ ResourceBudget resource_budget(const RunInfo& run, const std::string& name) {
   const auto defaults = default_resource_budgets();
   const auto it = defaults.find(name);
   return it == defaults.end() ? ResourceBudget{} : it->second;
+}
+
+ResourceVerdict judge_counted(const std::string& name, std::span<const Sample> samples, const RunInfo& run,
+                              const std::function<std::optional<double>(const Sample&)>& value,
+                              const ResourceBudget& budget, std::size_t min_points) {
+  ResourceVerdict v = judge_one(name, series_of(samples, run, value), budget, min_points);
+  v.headline = resource_headline(v);
+  return v;
 }
 
 std::vector<ResourceVerdict> judge_resources(std::span<const Sample> samples, const RunInfo& run) {

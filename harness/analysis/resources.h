@@ -7,6 +7,7 @@
 // Bounded when it does not grow past the allowance, or its growth has stopped.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -28,6 +29,12 @@ std::vector<ResourceVerdict> judge_resources(std::span<const Sample> samples, co
 // The orphans verdict from run.orphan_check and run.reconnect_cycles; empty when no
 // disconnect was checked (an attached server, an interrupted run).
 std::optional<ResourceVerdict> judge_orphans(const RunInfo& run);
+
+// One counted series judged like the tree's resources: `value` gives the count on the
+// samples that carry it; fewer than `min_points` of them after warm-up is inconclusive.
+ResourceVerdict judge_counted(const std::string& name, std::span<const Sample> samples, const RunInfo& run,
+                              const std::function<std::optional<double>(const Sample&)>& value,
+                              const ResourceBudget& budget, std::size_t min_points);
 
 // For verdict lines: "fds +1.00 per call (8 → 1,208)", "orphans 3 after 3 reconnects".
 std::string resource_headline(const ResourceVerdict& v);

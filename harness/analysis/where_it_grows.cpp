@@ -38,6 +38,7 @@ std::string runtime_heap(const std::string& runtime) {
   return runtime == "node"     ? "V8 heap"
          : runtime == "python" ? "Python heap"
          : runtime == "native" ? "malloc heap"
+         : runtime == "macos"  ? "malloc zones"
                                : "instrumented heap";
 }
 
@@ -222,6 +223,12 @@ WhereItGrows where_it_grows(std::span<const HeapCheckpoint> checkpoints, const A
                          "does not reach children); memory mapped directly, a custom allocator's arenas and other "
                          "processes of the tree are outside it. heaptrack's own file is attribution/"
                          "heaptrack.interpreted: `heaptrack_print -f` or heaptrack_gui read it");
+  }
+  if (runtimes.contains("macos")) {
+    out.limits.push_back("heap(1) counts the live objects of the malloc zones by class (CoreFoundation and "
+                         "Objective-C classes named, C and C++ blocks by size); memory outside malloc (VM_ALLOCATE, "
+                         "IOSurface, mapped files) is in the vmmap and footprint tables. The stacks of "
+                         "malloc_history and leaks are the live allocations at the end, not their growth");
   }
   const bool enough = std::any_of(out.processes.begin(), out.processes.end(),
                                   [](const HookedProcess& p) { return p.checkpoints >= int{kMinCheckpoints}; });

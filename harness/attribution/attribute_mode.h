@@ -1,5 +1,6 @@
-// `--attribute auto|python|node|native|off`: what an attribution run instruments: the
-// runtime hooks (auto, python, node) or heaptrack's preload (native, Linux).
+// `--attribute auto|python|node|native|macos|off`: what an attribution run instruments:
+// the runtime hooks (auto, python, node), heaptrack's preload (native, Linux) or
+// MallocStackLogging with heap(1), malloc_history(1) and leaks(1) (macos).
 #pragma once
 
 #include <chrono>
@@ -10,9 +11,9 @@
 
 namespace mcpleak {
 
-enum class AttributeMode { off, automatic, python, node, native };
+enum class AttributeMode { off, automatic, python, node, native, macos };
 
-// "off", "auto", "python", "node", "native".
+// "off", "auto", "python", "node", "native", "macos".
 const char* attribute_mode_name(AttributeMode mode);
 // Errc::usage naming the accepted values otherwise.
 Result<AttributeMode> parse_attribute_mode(std::string_view text);

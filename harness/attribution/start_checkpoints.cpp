@@ -2,6 +2,7 @@
 
 #include "harness/attribution/checkpointer.h"
 #include "harness/attribution/heaptrack_install.h"
+#include "harness/attribution/macos_checkpointer.h"
 #include "harness/attribution/native_checkpointer.h"
 
 namespace mcpleak {
@@ -11,6 +12,13 @@ Result<std::unique_ptr<CheckpointTaker>> start_checkpoint_taker(const HookFolder
                                                                 const std::string& run_dir,
                                                                 std::function<bool()> should_stop) {
   const std::string jsonl = run_dir + "/checkpoints.jsonl";
+  if (options.mode == AttributeMode::macos) {
+#ifdef __APPLE__
+    return std::unique_ptr<CheckpointTaker>(std::make_unique<MacosCheckpointer>(options, run_dir, std::move(should_stop)));
+#else
+    return Error(Errc::usage, "--attribute macos uses heap(1), malloc_history(1) and leaks(1), which run on macOS only");
+#endif
+  }
   if (options.mode != AttributeMode::native) {
     return std::unique_ptr<CheckpointTaker>(std::make_unique<Checkpointer>(folder, options, jsonl, std::move(should_stop)));
   }

@@ -117,7 +117,8 @@ void add_run_flags(CLI::App& sub, RunFlags& f) {
   sub.add_option("--attribute", f.attribute,
                  "after the verdict run, a second, instrumented run that names the code that grows: "
                  "auto (every Python and Node process of the tree), python, node, native (the process mcpleak "
-                 "starts, under heaptrack's preload: C, C++, Rust; Linux) or off")
+                 "starts, under heaptrack's preload: C, C++, Rust; Linux), macos (MallocStackLogging, heap(1) object "
+                 "counts per class, malloc_history and leaks at the end) or off")
       ->capture_default_str();
   sub.add_option("--attribute-every", f.attribute_every, "attribution: scenario calls between checkpoints")
       ->capture_default_str();
@@ -126,6 +127,9 @@ void add_run_flags(CLI::App& sub, RunFlags& f) {
       ->capture_default_str();
   sub.add_option("--attribute-frames", f.attribute_frames, "attribution: stack frames kept per allocation")
       ->capture_default_str();
+  sub.add_option("--bounded-class", f.bounded_classes,
+                 "macOS: a class-name glob (heap(1): 'AX*', 'AXObserver') whose live object count must stay "
+                 "bounded; judged like a resource (budget: --resource-budget classes=..., default +8), repeatable");
   sub.add_option("--resource-budget", f.resource_budgets,
                  "NAME=BUDGET for processes, fds, threads or orphans: N/call, N/min, +N (net growth allowed), "
                  "off; comma-separated, repeatable (defaults: 0/call, +1 processes, +4 fds, +2 threads, +0 orphans)");
@@ -151,6 +155,12 @@ Result<std::optional<AttributionOptions>> build_attribution_options(const RunFla
   if (f.attribute_frames < 1 || f.attribute_frames > 100) {
     return Error(Errc::usage, "--attribute-frames must be between 1 and 100");
   }
+#ifndef __APPLE__
+  if (*mode == AttributeMode::macos) {
+    return Error(Errc::usage, "--attribute macos uses heap(1), malloc_history(1) and leaks(1), which run on macOS "
+                              "only; on Linux, --attribute native (heaptrack) names native allocation sites");
+  }
+#endif
   if (*mode == AttributeMode::native) {
     // Checked now, not after the verdict run has taken its minutes.
 #ifdef __APPLE__
@@ -276,6 +286,13 @@ Result<RunOptions> build_run_options(const RunFlags& f, const std::vector<std::s
     o.attach_pids.push_back(static_cast<pid_t>(pid));
   }
   o.attach_names = f.attach_names;
+#ifndef __APPLE__
+  if (!f.bounded_classes.empty()) {
+    return Error(Errc::usage, "--bounded-class counts objects with macOS's heap(1), which Linux does not have; "
+                              "on Linux, --attribute native names the allocation sites that grow");
+  }
+#endif
+  o.bounded_classes = f.bounded_classes;
   for (const auto& text : f.resource_budgets) {
     auto budget = parse_resource_budget(text);
     if (!budget) return budget.error();

@@ -45,6 +45,7 @@ struct RunFlags {
   int attribute_checkpoints = 6;
   int attribute_frames = 10;
   std::vector<std::string> resource_budgets;  // NAME=N/call,+N,...
+  std::vector<std::string> bounded_classes;   // --bounded-class GLOB
   std::string orphan_grace = "2s";
   bool keep_orphans = false;
 };

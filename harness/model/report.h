@@ -91,6 +91,9 @@ struct RunInfo {
   // Leaks beyond memory: budgets that override the defaults (--resource-budget), what the
   // disconnect at the end found (a spawned server only), and the reconnect scenario's cycles.
   std::map<std::string, ResourceBudget> resource_budgets;
+  // Class-name globs whose live object count must stay bounded (--bounded-class, the
+  // scenario's "bounded_classes"): judged like a resource (macOS heap(1) readings).
+  std::vector<std::string> bounded_classes;
   std::optional<OrphanCheck> orphan_check;
   std::vector<ReconnectCycle> reconnect_cycles;
   // What mcpleak's own process and sampler cost over the run; empty for runs that
@@ -147,6 +150,8 @@ struct Report {
   std::vector<TransientProcesses> transient_processes;
   // Counted resources and orphans (resources.h): processes, fds, threads, orphans.
   std::vector<ResourceVerdict> resources;
+  // Classes whose live object count grew steadily (macOS heap(1) readings), fastest first.
+  std::vector<ResourceVerdict> classes;
   // The footprint's own verdict before the resources had their say ("bounded", ...).
   std::string footprint_verdict;
   // Which code grows (--attribute): from the instrumented run in attribution/.

@@ -32,7 +32,7 @@ std::map<std::string, ResourceBudget> default_resource_budgets();
 
 // The verdict on one resource.
 struct ResourceVerdict {
-  std::string name;        // "processes" | "fds" | "threads" | "mach_ports" | "orphans"
+  std::string name;        // "processes" | "fds" | "threads" | "mach_ports" | "orphans" | "class AX*"
   std::string verdict;     // "bounded" | "leaking" | "inconclusive" | "not judged"
   std::string why;         // one clause
   std::string headline;    // for verdict lines: "fds +1.00 per call (8 → 1,208)"

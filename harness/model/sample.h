@@ -54,6 +54,9 @@ struct Sample {
   std::map<std::string, double> diagnostics;
   // Low-cadence tool readings (macOS footprint/vmmap): region name -> bytes, for reports.
   std::map<std::string, std::uint64_t> regions;
+  // Live objects per class over the tree's processes (macOS heap(1)): on the one sample
+  // that follows each complete reading, empty on the others.
+  std::map<std::string, std::uint64_t> classes;
 };
 
 // Why a call was made: the scenario's own steps, opening a new session (the `sessions`

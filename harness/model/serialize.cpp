@@ -111,6 +111,7 @@ json to_json_value(const Sample& s) {
   put_optional(j, "fds", s.tree.fds);
   if (!s.diagnostics.empty()) j["diagnostics"] = s.diagnostics;
   if (!s.regions.empty()) j["regions"] = s.regions;
+  if (!s.classes.empty()) j["classes"] = s.classes;
   return j;
 }
 
@@ -169,6 +170,7 @@ json to_json_value(const RunInfo& r) {
   }
   if (!r.invocation.empty()) j["invocation"] = r.invocation;
   if (!r.resource_budgets.empty()) j["resource_budgets"] = r.resource_budgets;
+  if (!r.bounded_classes.empty()) j["bounded_classes"] = r.bounded_classes;
   j["orphan_check"] = r.orphan_check ? json(*r.orphan_check) : json(nullptr);
   if (!r.reconnect_cycles.empty()) j["reconnect_cycles"] = r.reconnect_cycles;
   if (r.own_cost) j["own_cost"] = *r.own_cost;
@@ -224,6 +226,7 @@ Result<Sample> sample_from_json(std::string_view line) {
   if (auto v = r.optional<std::uint64_t>("fds")) s.tree.fds = v;
   if (auto d = r.optional<std::map<std::string, double>>("diagnostics")) s.diagnostics = *d;
   if (auto g = r.optional<std::map<std::string, std::uint64_t>>("regions")) s.regions = *g;
+  if (auto c = r.optional<std::map<std::string, std::uint64_t>>("classes")) s.classes = *c;
   if (r.error) return *r.error;
   return s;
 }
@@ -287,6 +290,7 @@ Result<RunInfo> run_info_from_json(std::string_view text) {
   info.attribute_checkpoints = r.get<int>("attribute_checkpoints", 0, false);
   info.invocation = r.get<std::vector<std::string>>("invocation", {}, false);
   info.resource_budgets = r.get<std::map<std::string, ResourceBudget>>("resource_budgets", {}, false);
+  info.bounded_classes = r.get<std::vector<std::string>>("bounded_classes", {}, false);
   info.orphan_check = r.optional<OrphanCheck>("orphan_check");
   info.reconnect_cycles = r.get<std::vector<ReconnectCycle>>("reconnect_cycles", {}, false);
   info.own_cost = r.optional<OwnCost>("own_cost");

@@ -26,6 +26,7 @@
 #include "harness/runner/disconnect.h"
 #include "harness/runner/redact.h"
 #include "harness/runner/region_sampler.h"
+#include "harness/sampler/class_sampler.h"
 #include "harness/runner/own_cost.h"
 #include "harness/runner/phase_cursor.h"
 #include "harness/runner/platform.h"
@@ -72,6 +73,7 @@ class Run {
       ctx = ctx_;
     }
     if (regions_) ctx.regions = regions_->latest_regions();
+    if (classes_) ctx.classes = classes_->take_new_round();
     return ctx;
   }
   Stop check(McpClient& client);
@@ -105,6 +107,7 @@ class Run {
   std::unique_ptr<Sampler> sampler_;
   SelfUsage usage_at_start_;
   std::unique_ptr<RegionSampler> regions_;
+  std::unique_ptr<ClassSampler> classes_;
   std::unique_ptr<CallLog> calls_;
   // Written by every client of a phase (record_call); read by the runner's thread.
   mutable std::mutex record_mutex_;
@@ -449,6 +452,10 @@ Result<Report> Run::finish() {
   if (checkpointer_) {
     for (const auto& note : checkpointer_->notes()) info_.warnings.push_back("attribution: " + note);
   }
+  if (classes_) {
+    classes_->stop();  // before the sampler: its last round goes into the last sample
+    for (auto& note : classes_->notes()) info_.warnings.push_back(note);
+  }
   if (regions_) {
     regions_->stop();
     for (auto& note : regions_->notes()) info_.warnings.push_back(note);
@@ -530,6 +537,19 @@ Result<void> Run::prepare() {
   }
   info_.budget_bytes_per_min = o_.budget_bytes_per_min;
   info_.resource_budgets = o_.resource_budgets;
+  info_.bounded_classes = o_.bounded_classes;
+#ifdef __APPLE__
+  for (const auto& pattern : o_.scenario.bounded_classes) {
+    if (std::find(info_.bounded_classes.begin(), info_.bounded_classes.end(), pattern) == info_.bounded_classes.end()) {
+      info_.bounded_classes.push_back(pattern);
+    }
+  }
+#else
+  // A scenario written for macOS servers runs here too: its class bounds cannot be.
+  if (!o_.scenario.bounded_classes.empty()) {
+    info_.warnings.push_back("the scenario's bounded_classes are not judged: heap(1) object counts are macOS-only");
+  }
+#endif
   info_.warmup_s = o_.warmup_s;
   info_.min_duration_s = o_.min_duration_s;
   info_.early_stop = o_.early_stop;
@@ -593,6 +613,12 @@ Result<Report> Run::execute() {
         },
         std::chrono::seconds(30));
     regions_->start();
+  }
+  if (ClassSampler::available()) {
+    // heap(1) on every process: the bounded classes may live in a child (uv -> python).
+    classes_ = std::make_unique<ClassSampler>([this] { return sampler_->latest_pids(); }, info_.bounded_classes,
+                                              std::chrono::seconds(30));
+    classes_->start();
   }
   auto transport = server_->open_transport([] { return stop_requested(); });
   if (!transport) {

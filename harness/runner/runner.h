@@ -65,6 +65,8 @@ struct RunOptions {
   // Leaks beyond memory: budgets over the defaults (--resource-budget), and the
   // disconnect at the end (--orphan-grace, --keep-orphans).
   std::map<std::string, ResourceBudget> resource_budgets;
+  // --bounded-class globs (the scenario's "bounded_classes" are added to them).
+  std::vector<std::string> bounded_classes;
   std::chrono::milliseconds orphan_grace{2000};
   bool keep_orphans = false;
 };

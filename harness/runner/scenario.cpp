@@ -326,6 +326,15 @@ Result<Scenario> parse_scenario(std::string_view text, const std::string& source
     s.phases.push_back(std::move(*ph));
     s.phases.push_back(std::move(abandon));
   }
+  if (const auto b = doc.find("bounded_classes"); b != doc.end()) {
+    if (!b->is_array()) return L.fail("$.bounded_classes", "expected an array of class-name globs such as \"AX*\"");
+    for (const auto& pattern : *b) {
+      if (!pattern.is_string() || pattern.get<std::string>().empty()) {
+        return L.fail("$.bounded_classes", "expected non-empty strings (class-name globs such as \"AX*\")");
+      }
+      s.bounded_classes.push_back(pattern.get<std::string>());
+    }
+  }
   if (const auto d = doc.find("diagnostics"); d != doc.end()) {
     if (!d->is_object() || !d->contains("tool") || !(*d)["tool"].is_string()) {
       return L.fail("$.diagnostics", "expected {\"tool\": NAME, \"every\": \"5s\"}");

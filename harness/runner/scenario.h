@@ -70,6 +70,8 @@ struct Scenario {
   std::vector<Phase> phases;
   std::optional<DiagnosticsSpec> diagnostics;
   std::optional<ReconnectSpec> reconnect;  // set: no phases; cycles of start, calls, disconnect
+  // Class-name globs whose live objects must stay bounded ("bounded_classes": ["AX*"]).
+  std::vector<std::string> bounded_classes;
   // Defaults the command line may override.
   std::optional<double> duration_s;
   std::optional<double> budget_bytes_per_min;

@@ -86,6 +86,7 @@ void Sampler::take_sample(bool complete) {
   s.phase = ctx.phase;
   s.diagnostics = ctx.diagnostics;
   s.regions = ctx.regions;
+  s.classes = ctx.classes;
   s.tree = std::move(*merged);
   watch_escaped(s.tree.pids);
   const std::string line = to_json_value(s).dump() + "\n";
@@ -99,7 +100,9 @@ void Sampler::take_sample(bool complete) {
   }
   tick_times_.add(std::chrono::duration<double>(Clock::now() - started).count());
   largest_ = {0, 0};
+  latest_pids_.clear();
   for (const auto& p : s.tree.pids) {
+    latest_pids_.push_back(p.pid);
     pids_seen_.insert(p.pid);
     if (p.footprint_bytes >= largest_.second) largest_ = {p.pid, p.footprint_bytes};
   }
@@ -109,6 +112,7 @@ void Sampler::take_sample(bool complete) {
   s.tree.pids.shrink_to_fit();
   s.diagnostics.clear();
   s.regions.clear();
+  s.classes.clear();
   latest_ = s;
   light_.push(std::move(s));
 }
@@ -163,6 +167,11 @@ SamplerCost Sampler::cost() const {
   c.fds_interval_s = cadence.fds_interval_s();
   c.detail_interval_s = cadence.longest_detail_interval_s();
   return c;
+}
+
+std::vector<pid_t> Sampler::latest_pids() const {
+  std::lock_guard lock(mutex_);
+  return latest_pids_;
 }
 
 std::optional<std::pair<pid_t, std::uint64_t>> Sampler::latest_largest_pid() const {

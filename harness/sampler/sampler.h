@@ -37,6 +37,7 @@ struct SampleContext {
   int phase = 0;
   std::map<std::string, double> diagnostics;
   std::map<std::string, std::uint64_t> regions;  // latest vmmap region totals (macOS)
+  std::map<std::string, std::uint64_t> classes;  // a new heap(1) reading, once (macOS)
 };
 
 struct SamplerOptions {
@@ -83,6 +84,8 @@ class Sampler {
   std::optional<Sample> latest() const;
   // The pid with the largest footprint in the latest sample, and that footprint.
   std::optional<std::pair<pid_t, std::uint64_t>> latest_largest_pid() const;
+  // The pids of the latest sample's tree.
+  std::vector<pid_t> latest_pids() const;
   // What the sampler's ticks cost and the cadence they ended with; call after stop().
   SamplerCost cost() const;
 
@@ -107,6 +110,7 @@ class Sampler {
   std::set<pid_t> pids_seen_;
   std::set<pid_t> escaped_;  // outside the root's group, reported to the guardian
   std::pair<pid_t, std::uint64_t> largest_{0, 0};
+  std::vector<pid_t> latest_pids_;
   std::optional<Error> write_error_;
   std::atomic<bool> root_gone_{false};
   std::atomic<pid_t> gone_root_{0};

@@ -407,3 +407,19 @@ TEST_CASE("reconnect errors name the JSON path", "[runner][scenario]") {
   fails_at(R"({"name": "r", "reconnect": 5})", "$.reconnect");
   fails_at(R"({"name": "r", "reconnect": {}, "phases": [{"name": "p", "idle": true}]})", "$.phases");
 }
+
+TEST_CASE("a scenario names the classes that must stay bounded", "[runner][scenario]") {
+  auto s = parse_scenario(R"({"name": "b", "bounded_classes": ["AX*", "AXObserver"],
+                              "phases": [{"name": "loop", "steps": [{"tool": "Snapshot"}]}]})",
+                          "inline.json", {});
+  REQUIRE(s);
+  CHECK(s->bounded_classes == std::vector<std::string>{"AX*", "AXObserver"});
+  for (const char* bad : {R"("AX*")", R"([""])", R"([3])"}) {
+    auto e = parse_scenario(std::string(R"({"name": "b", "bounded_classes": )") + bad +
+                                R"(, "phases": [{"name": "loop", "steps": [{"tool": "Snapshot"}]}]})",
+                            "inline.json", {});
+    INFO(bad);
+    REQUIRE_FALSE(e);
+    CHECK(e.error().message.find("$.bounded_classes") != std::string::npos);
+  }
+}
