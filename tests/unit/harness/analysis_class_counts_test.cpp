@@ -90,7 +90,7 @@ TEST_CASE("a class that gains two objects per call is named growing, a steady on
   CHECK(growing[0].headline.find("AXObserver +2.00 per call") == 0);
 }
 
-TEST_CASE("--bounded-class: the matching classes' sum decides, with the classes budget", "[analysis][classes]") {
+TEST_CASE("bounded classes: the matching classes' sum decides, with the classes budget", "[analysis][classes]") {
   const auto leaking = run_with_readings([](double, double calls) {
     return std::map<std::string, std::uint64_t>{{"AXObserver", static_cast<std::uint64_t>(2 * calls)},
                                                 {"AXUIElement", static_cast<std::uint64_t>(61 * calls)},
@@ -116,7 +116,7 @@ TEST_CASE("--bounded-class: the matching classes' sum decides, with the classes 
   CHECK(bounded[0].verdict == "bounded");
 }
 
-TEST_CASE("--bounded-class with no reading, or too few, is inconclusive, never bounded", "[analysis][classes]") {
+TEST_CASE("a bounded class with no reading, or too few, is inconclusive, never bounded", "[analysis][classes]") {
   const auto none = run_with_readings([](double, double) { return std::map<std::string, std::uint64_t>{}; });
   auto v = judge_bounded_classes(none, run_info({"AX*"}));
   REQUIRE(v.size() == 1);

@@ -93,6 +93,21 @@ Report full_report() {
   fds.budget = "0/call, +4 in all";
   fds.points = 300;
   r.resources = {fds};
+  ResourceVerdict observers;
+  observers.name = "AXObserver";
+  observers.verdict = "leaking";
+  observers.why = "grows steadily";
+  observers.headline = "AXObserver +2.00 per call (4 → 404)";
+  observers.start = 4;
+  observers.end = 404;
+  observers.peak = 404;
+  observers.per_min = 600;
+  observers.ci95_per_min = {598, 602};
+  observers.per_call = 2.0;
+  observers.driver = "calls";
+  observers.budget = "0/call, +2 in all";
+  observers.points = 9;
+  r.classes = {observers};
   r.footprint_verdict = "leaking";
   OrphanCheck check;
   check.status = "done";
@@ -242,6 +257,21 @@ TEST_CASE("report.json holds every Report field under its documented name", "[re
          {"driver", "calls"},
          {"budget", "0/call, +4 in all"},
          {"points", 300}}}},
+      {"classes",
+       {{{"name", "AXObserver"},
+         {"verdict", "leaking"},
+         {"why", "grows steadily"},
+         {"headline", "AXObserver +2.00 per call (4 → 404)"},
+         {"start", 4.0},
+         {"end", 404.0},
+         {"peak", 404.0},
+         {"per_min", 600.0},
+         {"ci95_per_min", {598.0, 602.0}},
+         {"per_call", 2.0},
+         {"per_reconnect", nullptr},
+         {"driver", "calls"},
+         {"budget", "0/call, +2 in all"},
+         {"points", 9}}}},
       {"footprint_verdict", "leaking"},
       {"orphans",
        {{"status", "done"},
