@@ -14,6 +14,18 @@ namespace {
 
 std::string pid_text(pid_t pid) { return "pid " + std::to_string(pid); }
 
+// The innermost frame that is not the allocator's own: the code that asked.
+const std::string& asking_frame(const std::vector<std::string>& frames) {
+  for (auto it = frames.rbegin(); it != frames.rend(); ++it) {
+    const std::string& f = *it;
+    if (f.rfind("operator new", 0) != 0 && f.rfind("malloc", 0) != 0 && f.rfind("calloc", 0) != 0 &&
+        f.rfind("realloc", 0) != 0 && f.rfind("_malloc", 0) != 0) {
+      return f;
+    }
+  }
+  return frames.back();
+}
+
 // "handle_call  (in axref) + 52" -> "handle_call (axref)": what a note can hold.
 std::string short_frame(const std::string& frame) {
   std::string out = frame.substr(0, frame.find("  "));
@@ -105,7 +117,7 @@ void MacosCheckpointer::allocation_stacks() {
         std::string top;
         for (const auto& s : tree->stacks) {
           top += (top.empty() ? "" : "; ") + std::to_string(s.bytes) + " bytes in " + std::to_string(s.count) +
-                 " at " + (s.frames.empty() ? std::string("?") : short_frame(s.frames.back()));
+                 " at " + (s.frames.empty() ? std::string("?") : short_frame(asking_frame(s.frames)));
         }
         notes_.push_back(pid_text(pid) + ": heaviest live allocation stacks (malloc_history" + suffix + "): " + top);
       } else if (!tree) {

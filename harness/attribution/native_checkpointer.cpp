@@ -143,7 +143,10 @@ void NativeCheckpointer::note_children() {
   notes_.push_back("heaptrack instruments only the process it starts (pid " + std::to_string(leader_) + ", " +
                    quoted(reader_.command()) + "); its " + std::to_string(tree->size() - 1) +
                    " descendant process(es) run without it (its preload leaves their environment): if the server "
-                   "is one of them, start it directly rather than through a wrapper");
+                   "is one of them, start it directly rather than through a wrapper, or profile the whole tree "
+                   "with jemalloc, whose preload children inherit (LD_PRELOAD=libjemalloc.so.2 "
+                   "MALLOC_CONF=prof:true,lg_prof_interval:24,prof_prefix:/tmp/jeprof, then jeprof --text "
+                   "--base=FIRST LAST; this replaces the server's allocator)");
 }
 
 void NativeCheckpointer::checkpoint(std::uint64_t calls, double now_s) {

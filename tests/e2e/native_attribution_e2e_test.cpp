@@ -146,3 +146,18 @@ TEST_CASE("a native server behind a shell wrapper: heaptrack reaches the wrapper
   CHECK(said);
   CHECK(e2e::no_server_left(r));
 }
+
+#ifndef __APPLE__
+TEST_CASE("the macOS-only attribution and class bounds are usage errors here, before any run",
+          "[e2e][attribution][native]") {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"run", "--tool", "echo", "--attribute", "macos", "--quiet"},
+        std::vector<std::string>{"run", "--tool", "echo", "--bounded-class", "AX*", "--quiet"}}) {
+    auto r = run_mcpleak("attr-macos-usage", args, {kTestServer});
+    INFO(r.stderr_text);
+    CHECK(r.exit_code == 2);
+    CHECK(r.stderr_text.find("macOS") != std::string::npos);
+    CHECK(r.report.is_null());  // nothing ran
+  }
+}
+#endif
