@@ -105,30 +105,36 @@ std::optional<std::uint64_t> aux_value(std::string_view line, std::string_view k
 
 }  // namespace
 
-Result<FootprintReport> parse_footprint(std::string_view text) {
-  const auto lines = split_lines(text);
-  FootprintReport report;
-  std::size_t n = 0;
-  while (n < lines.size() && lines[n].find("Footprint:") == std::string_view::npos) ++n;
-  if (n == lines.size()) return Error(Errc::parse, "no Footprint: header");
-  if (auto header = parse_header(lines[n], report); !header) return header.error();
+namespace {
 
-  // The column header: "Dirty  Clean  Reclaimable  Regions  Category".
+bool is_process_header(std::string_view line) {
+  // "Python [8841]: 64-bit    Footprint: …", not "Summary Footprint: 368056728 B".
+  const auto at = line.find("Footprint:");
+  return at != std::string_view::npos && line.find('[') < at && trim(line).substr(0, 8) != "Summary ";
+}
+
+// One process's block: lines[first] is its header, the block ends before `last`.
+Result<FootprintReport> parse_block(const std::vector<std::string_view>& lines, std::size_t first,
+                                    std::size_t last) {
+  FootprintReport report;
+  if (auto header = parse_header(lines[first], report); !header) return header.error();
+  std::size_t n = first + 1;
+  // The column header: "Dirty  Clean  Reclaimable  Regions  Category". --noCategories
+  // prints none: the header line and the auxiliary data are the report.
   std::vector<Column> columns;
-  for (++n; n < lines.size(); ++n) {
+  for (; n < last; ++n) {
     const auto words = split_words(lines[n]);
     if (words.size() >= 2 && words.front() == "Dirty" && words.back() == "Category") {
       for (std::size_t w = 0; w + 1 < words.size(); ++w)
         columns.push_back({std::string(words[w]), words[w] == "Regions"});
       break;
     }
-    if (lines[n].find("Footprint:") != std::string_view::npos) break;  // next process
   }
-  if (columns.empty()) return Error(Errc::parse, "no Dirty ... Category table header");
-
-  // Rows until the second rule, then TOTAL; the first rule sits under the header.
+  if (columns.empty()) n = first + 1;
+  // Rows until the second rule, then TOTAL; the first rule sits under the header. A row
+  // that does not fit is skipped and counted.
   int rules_seen = 0;
-  for (++n; n < lines.size(); ++n) {
+  for (++n; !columns.empty() && n < last; ++n) {
     const auto line = lines[n];
     if (trim(line).empty()) {
       if (rules_seen > 0 && !report.categories.empty()) break;
@@ -138,8 +144,12 @@ Result<FootprintReport> parse_footprint(std::string_view text) {
       ++rules_seen;
       continue;
     }
+    if (trim(line).substr(0, 15) == "Auxiliary data:") break;
     auto row = parse_row(line, columns);
-    if (!row) return Error(row.error()).with("line " + std::to_string(n + 1));
+    if (!row) {
+      ++report.skipped_lines;
+      continue;
+    }
     if (rules_seen >= 2 && row->name == "TOTAL") {
       report.total = std::move(*row);
       ++n;
@@ -147,14 +157,56 @@ Result<FootprintReport> parse_footprint(std::string_view text) {
     }
     report.categories.push_back(std::move(*row));
   }
-  for (; n < lines.size(); ++n) {
-    if (lines[n].find("Footprint:") != std::string_view::npos) break;  // next process
+  for (n = first + 1; n < last; ++n) {
     if (auto peak = aux_value(lines[n], "phys_footprint_peak")) report.phys_footprint_peak_bytes = peak;
     else if (auto now = aux_value(lines[n], "phys_footprint")) report.phys_footprint_bytes = now;
   }
-  if (report.categories.empty() && !report.total)
-    return Error(Errc::parse, "footprint table has no rows");
   return report;
+}
+
+std::vector<std::size_t> process_headers(const std::vector<std::string_view>& lines) {
+  std::vector<std::size_t> at;
+  for (std::size_t n = 0; n < lines.size(); ++n) {
+    if (is_process_header(lines[n])) at.push_back(n);
+  }
+  return at;
+}
+
+}  // namespace
+
+Result<std::vector<FootprintReport>> parse_footprint_all(std::string_view text) {
+  const auto lines = split_lines(text);
+  const auto headers = process_headers(lines);
+  if (headers.empty()) return Error(Errc::parse, "no Footprint: header");
+  std::vector<FootprintReport> reports;
+  std::optional<Error> first_error;
+  for (std::size_t i = 0; i < headers.size(); ++i) {
+    const std::size_t last = i + 1 < headers.size() ? headers[i + 1] : lines.size();
+    if (auto r = parse_block(lines, headers[i], last)) {
+      reports.push_back(std::move(*r));
+    } else if (!first_error) {
+      first_error = Error(r.error()).with("line " + std::to_string(headers[i] + 1));
+    }
+  }
+  if (reports.empty()) return *first_error;
+  return reports;
+}
+
+Result<FootprintReport> parse_footprint(std::string_view text) {
+  auto all = parse_footprint_all(text);
+  if (!all) return all.error();
+  return std::move(all->front());
+}
+
+std::optional<std::uint64_t> parse_footprint_summary(std::string_view text) {
+  for (std::string_view line : split_lines(text)) {
+    const auto t = trim(line);
+    if (t.substr(0, 18) != "Summary Footprint:") continue;
+    const auto words = split_words(t.substr(18));
+    std::size_t i = 0;
+    return take_size(words, i);
+  }
+  return std::nullopt;
 }
 
 }  // namespace mcpleak

@@ -36,12 +36,20 @@ struct FootprintReport {
   // "Auxiliary data:" lines of newer footprint versions.
   std::optional<std::uint64_t> phys_footprint_bytes;
   std::optional<std::uint64_t> phys_footprint_peak_bytes;
+  // Table rows that did not fit the column header: skipped, the rest kept.
+  std::size_t skipped_lines = 0;
 };
 
-// Parses the first process section of footprint's text output. Sizes may carry the
-// units B, KB, MB, GB (or K, M, G) or none. Errc::parse when there is no
-// "Footprint:" header or no "Dirty ... Category" table header, or when a table row
-// does not fit the header's columns.
+// Parses every process block of footprint's text output: one per process ("NAME [PID]:
+// 64-bit    Footprint: …", as `footprint -p A -p B` or a whole tree prints them), each
+// with its category table when printed (not with --noCategories) and its "Auxiliary
+// data". Sizes may carry the units B, KB, MB, GB (or K, M, G) or none. A table row that
+// does not fit the header's columns is skipped and counted (skipped_lines). Errc::parse
+// when no block has a readable "Footprint:" header.
+Result<std::vector<FootprintReport>> parse_footprint_all(std::string_view text);
+// The first process block of parse_footprint_all.
 Result<FootprintReport> parse_footprint(std::string_view text);
+// "Summary Footprint: 368056728 B", printed after several processes; nullopt without it.
+std::optional<std::uint64_t> parse_footprint_summary(std::string_view text);
 
 }  // namespace mcpleak

@@ -23,7 +23,7 @@ struct Node {
   std::uint64_t count = 0;
   std::uint64_t children = 0;  // sum of direct children's counts
   bool is_frame = false;
-  std::pair<std::string, std::string> key;  // symbol, library
+  std::string text;  // the frame as printed, continuation lines of a wrapped one appended
 };
 
 bool starts_with(std::string_view s, std::string_view prefix) {
@@ -47,7 +47,7 @@ std::pair<std::string, std::string> frame_key(std::string_view frame) {
 
 void close_node(const Node& node, std::map<std::pair<std::string, std::string>, std::uint64_t>& own) {
   if (!node.is_frame || node.count <= node.children) return;
-  own[node.key] += node.count - node.children;
+  own[frame_key(trim(node.text))] += node.count - node.children;
 }
 
 }  // namespace
@@ -66,9 +66,18 @@ Result<std::vector<SampleFrame>> parse_sample_top_frames(std::string_view text,
     const auto line = lines[n];
     if (trim(line).empty()) break;  // the graph ends at the first blank line
     std::size_t at = line.find_first_not_of(" +!:|");
-    if (at == std::string_view::npos || !std::isdigit(static_cast<unsigned char>(line[at])))
-      return Error(Errc::parse, "call graph line without a sample count")
-          .with("line " + std::to_string(n + 1));
+    std::size_t digits_end = at;
+    while (digits_end < line.size() && std::isdigit(static_cast<unsigned char>(line[digits_end]))) ++digits_end;
+    // A counted line is indented and its count is a word of its own; the tail of a
+    // wrapped address ("1031b2a40]") at column 0 is not.
+    const bool counted = at != std::string_view::npos && at > 0 && digits_end > at &&
+                         (digits_end == line.size() || line[digits_end] == ' ');
+    if (!counted) {
+      // A long line wrapped by a terminal or a mail client (fold(1)-style: nothing added
+      // or lost) continues the frame above; with nothing above it is left out.
+      if (!stack.empty()) stack.back().text += std::string(line);
+      continue;
+    }
     std::size_t end = at;
     while (end < line.size() && std::isdigit(static_cast<unsigned char>(line[end]))) ++end;
     Node node;
@@ -76,7 +85,7 @@ Result<std::vector<SampleFrame>> parse_sample_top_frames(std::string_view text,
     node.count = *parse_count(line.substr(at, end - at));
     const auto rest = trim(line.substr(end));
     node.is_frame = !starts_with(rest, "Thread_") && !starts_with(rest, "Thread ");
-    if (node.is_frame) node.key = frame_key(rest);
+    if (node.is_frame) node.text = std::string(rest);
 
     while (!stack.empty() && stack.back().depth >= node.depth) {
       close_node(stack.back(), own);

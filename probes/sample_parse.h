@@ -21,8 +21,9 @@ struct SampleFrame {
 // Reads the "Call graph:" section. A frame's own (top-of-stack) count is its count minus
 // its children's; frames with the same symbol and library are summed across threads.
 // Returns at most `max_frames`, heaviest first (ties by symbol name). Frames with no
-// own samples are left out. Errc::parse when there is no call graph or a line in it
-// has no sample count.
+// own samples are left out. A line without a sample count continues the frame above it
+// (a long line wrapped when pasted); the key is read from the joined text. Errc::parse
+// when there is no call graph or it has no counted line.
 Result<std::vector<SampleFrame>> parse_sample_top_frames(std::string_view text,
                                                          std::size_t max_frames = 10);
 

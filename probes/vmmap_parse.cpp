@@ -97,9 +97,16 @@ Result<VmmapSummary> parse_vmmap_summary(std::string_view text) {
     } else if (auto now = value_after(lines[n], "Physical footprint:")) {
       summary.physical_footprint_bytes = now;
     }
-    if (starts_with(trim(lines[n]), "REGION TYPE")) break;
+    // A full report lists its regions first under headers of their own
+    // ("REGION TYPE  START - END  [ VSIZE RSDNT DIRTY SWAP] PRT/MAX ..."); the summary
+    // table's header has sizes only.
+    const auto t = trim(lines[n]);
+    if (starts_with(t, "REGION TYPE") && t.find("START") == std::string_view::npos &&
+        t.find('[') == std::string_view::npos) {
+      break;
+    }
   }
-  if (n == lines.size()) return Error(Errc::parse, "no REGION TYPE table");
+  if (n == lines.size()) return Error(Errc::parse, "no REGION TYPE summary table");
 
   // Two-line header: column names on the line above ("VIRTUAL RESIDENT ... REGION"),
   // "SIZE ... COUNT" on the REGION TYPE line. One-line header: names on this line.
@@ -130,10 +137,10 @@ Result<VmmapSummary> parse_vmmap_summary(std::string_view text) {
     }
     const auto words = split_words(line);
     VmmapRegion row;
-    if (!fill_row(words, columns, row))
-      return Error(Errc::parse, "row does not match the REGION TYPE header: " +
-                                    std::string(trim(line)))
-          .with("line " + std::to_string(n + 1));
+    if (!fill_row(words, columns, row)) {
+      ++summary.skipped_lines;  // one unreadable row does not lose the table
+      continue;
+    }
     if (row.name == "TOTAL") {
       summary.total = std::move(row);
       continue;  // "TOTAL, minus reserved VM space" may follow
@@ -142,7 +149,7 @@ Result<VmmapSummary> parse_vmmap_summary(std::string_view text) {
     if (rules_seen >= 2) break;
     summary.regions.push_back(std::move(row));
   }
-  if (summary.regions.empty()) return Error(Errc::parse, "REGION TYPE table has no rows");
+  if (summary.regions.empty()) return Error(Errc::parse, "REGION TYPE table has no readable rows");
   return summary;
 }
 

@@ -31,13 +31,17 @@ struct VmmapSummary {
   std::optional<std::uint64_t> physical_footprint_peak_bytes;  // "Physical footprint (peak):"
   std::vector<VmmapRegion> regions;      // in the tool's order
   std::optional<VmmapRegion> total;      // the TOTAL row, when printed
+  std::size_t skipped_lines = 0;         // rows that did not fit the header, left out
 };
 
-// Parses the first REGION TYPE table (the MALLOC ZONE table after it is ignored).
+// Parses the summary's REGION TYPE table (the MALLOC ZONE table after it is ignored);
+// in a full report (not -summary) the region lists before it, whose REGION TYPE headers
+// carry START - END and [ VSIZE …], are skipped. A row that does not fit the header is
+// skipped and counted.
 // Columns are taken from the header, so the 8-column (VIRTUAL RESIDENT DIRTY SWAPPED
 // VOLATILE NONVOL EMPTY REGION), 2-column and 1-column layouts all parse. Sizes use
 // K, M, G or no unit (bytes). Missing footprint lines or TOTAL row stay nullopt.
-// Errc::parse when there is no REGION TYPE table or a row does not fit its header.
+// Errc::parse when there is no REGION TYPE summary table or none of its rows is readable.
 Result<VmmapSummary> parse_vmmap_summary(std::string_view text);
 
 }  // namespace mcpleak

@@ -145,25 +145,55 @@ TEST_CASE("footprint without its header or table is a parse error", "[probes][ma
     REQUIRE_FALSE(report);
     CHECK(report.error().code == Errc::parse);
   }
-  SECTION("header but no table") {
-    auto report = parse_footprint("Python [1]: 64-bit    Footprint: 58 MB (16384 bytes per page)\n");
-    REQUIRE_FALSE(report);
-    CHECK(report.error().code == Errc::parse);
-  }
+
   SECTION("unreadable footprint size") {
     auto report = parse_footprint(
         "Python [1]: 64-bit    Footprint: lots\n  Dirty  Regions  Category\n  1 MB  2  x\n");
     REQUIRE_FALSE(report);
     CHECK(report.error().code == Errc::parse);
   }
-  SECTION("a row that does not fit the columns") {
-    auto report = parse_footprint(
-        "Python [1]: 64-bit    Footprint: 58 MB\n"
-        "  Dirty      Clean  Reclaimable    Regions    Category\n"
-        "    ---        ---          ---        ---    ---\n"
-        "  21 MB        0 B       many          9    MALLOC_SMALL\n");
-    REQUIRE_FALSE(report);
-    CHECK(report.error().code == Errc::parse);
-    CHECK(report.error().describe().find("line 4") != std::string::npos);
-  }
+}
+
+// Since issue 17 a header without a table (--noCategories) is a report, and a row that
+// does not fit is skipped and counted rather than failing the whole capture.
+TEST_CASE("footprint: a header without a table, a row that does not fit", "[probes][macos-tools]") {
+  auto bare = parse_footprint("Python [1]: 64-bit    Footprint: 58 MB (16384 bytes per page)\n");
+  REQUIRE(bare);
+  CHECK(bare->footprint_bytes == 58 * MiB);
+  CHECK(bare->categories.empty());
+  auto report = parse_footprint(
+      "Python [1]: 64-bit    Footprint: 58 MB\n"
+      "  Dirty      Clean  Reclaimable    Regions    Category\n"
+      "    ---        ---          ---        ---    ---\n"
+      "  21 MB        0 B       many          9    MALLOC_SMALL\n"
+      "  3 MB         0 B        0 B          2    __DATA\n");
+  REQUIRE(report);
+  CHECK(report->skipped_lines == 1);
+  REQUIRE(report->categories.size() == 1);
+  CHECK(report->categories[0].name == "__DATA");
+}
+
+TEST_CASE("footprint of several processes in one call, --noCategories, with the summary", "[probes][macos-tools]") {
+  const std::string text = read_tool_fixture("footprint/five_processes_nocategories_bytes.txt");
+  auto all = parse_footprint_all(text);
+  REQUIRE(all);
+  REQUIRE(all->size() == 5);
+  CHECK((*all)[1].process == "MuxBase Helper (Renderer)");
+  CHECK((*all)[1].pid == 14768);
+  CHECK((*all)[1].footprint_bytes == 96454216u);
+  CHECK((*all)[1].phys_footprint_bytes == 96486984u);
+  CHECK((*all)[1].phys_footprint_peak_bytes == 155911776u);
+  CHECK((*all)[4].pid == 14757);
+  CHECK((*all)[4].phys_footprint_peak_bytes == 7062368u);
+  for (const auto& r : *all) CHECK(r.categories.empty());
+  CHECK(parse_footprint_summary(text) == 368056728u);  // not the blocks' sum: shared pages count once
+  CHECK(parse_footprint(text)->pid == 14756);  // the first block
+
+  auto formatted = parse_footprint_all(read_tool_fixture("footprint/two_processes_nocategories_formatted.txt"));
+  REQUIRE(formatted);
+  REQUIRE(formatted->size() == 2);
+  CHECK((*formatted)[0].footprint_bytes == 67 * MiB);
+  CHECK((*formatted)[1].footprint_bytes == 6817 * KiB);
+  CHECK((*formatted)[1].phys_footprint_peak_bytes == 6897 * KiB);
+  CHECK_FALSE(parse_footprint_summary("Python [1]: 64-bit    Footprint: 58 MB\n"));
 }

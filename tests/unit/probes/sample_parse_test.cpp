@@ -75,3 +75,17 @@ TEST_CASE("sample output without a call graph is a parse error", "[probes][macos
     CHECK(frames.error().code == Errc::parse);
   }
 }
+
+TEST_CASE("sample: a report whose long lines were wrapped gives the same top frames", "[probes][macos-tools]") {
+  auto whole = parse_sample_top_frames(read_tool_fixture("sample/python_ax_3s.txt"));
+  auto wrapped = parse_sample_top_frames(read_tool_fixture("sample/python_ax_3s_wrapped80.txt"));
+  REQUIRE(whole);
+  REQUIRE(wrapped);
+  REQUIRE(wrapped->size() == whole->size());
+  for (std::size_t i = 0; i < whole->size(); ++i) {
+    INFO(i);
+    CHECK((*wrapped)[i].symbol == (*whole)[i].symbol);
+    CHECK((*wrapped)[i].library == (*whole)[i].library);
+    CHECK((*wrapped)[i].samples == (*whole)[i].samples);
+  }
+}

@@ -165,3 +165,27 @@ TEST_CASE("vmmap without a REGION TYPE table is a parse error", "[probes][macos-
     CHECK(summary.error().code == Errc::parse);
   }
 }
+
+TEST_CASE("vmmap: a full report's region lists are passed over to the summary table", "[probes][macos-tools]") {
+  auto summary = parse_vmmap_summary(read_tool_fixture("vmmap/full_report_bash.txt"));
+  REQUIRE(summary);
+  REQUIRE(summary->regions.size() == 11);
+  CHECK(summary->regions[0].name == "Kernel Alloc Once");
+  CHECK(summary->regions[4].name == "MALLOC_SMALL");
+  CHECK(summary->regions[4].virtual_bytes == 24 * MiB);
+  CHECK(summary->regions[4].dirty_bytes == 176 * KiB);
+  REQUIRE(summary->total);
+  CHECK(summary->total->region_count == 100u);
+  CHECK(summary->skipped_lines == 0);
+}
+
+TEST_CASE("vmmap: an unreadable summary row is skipped and counted", "[probes][macos-tools]") {
+  std::string text = read_tool_fixture("vmmap/full_report_bash.txt");
+  const auto at = text.find("Stack                             8192K");
+  REQUIRE(at != std::string::npos);
+  text.replace(at, 39, "Stack                             lots!");
+  auto summary = parse_vmmap_summary(text);
+  REQUIRE(summary);
+  CHECK(summary->skipped_lines == 1);
+  CHECK(summary->regions.size() == 10);
+}
