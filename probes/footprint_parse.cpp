@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <utility>
 
 #include "probes/text_parse.h"
 
@@ -125,8 +126,12 @@ Result<FootprintReport> parse_block(const std::vector<std::string_view>& lines, 
   for (; n < last; ++n) {
     const auto words = split_words(lines[n]);
     if (words.size() >= 2 && words.front() == "Dirty" && words.back() == "Category") {
-      for (std::size_t w = 0; w + 1 < words.size(); ++w)
-        columns.push_back({std::string(words[w]), words[w] == "Regions"});
+      for (std::size_t w = 0; w + 1 < words.size(); ++w) {
+        // --swapped and --wired print their column as "(Swapped)" / "(Wired)": part of Dirty.
+        std::string_view name = words[w];
+        if (name.size() > 2 && name.front() == '(' && name.back() == ')') name = name.substr(1, name.size() - 2);
+        columns.push_back({std::string(name), name == "Regions"});
+      }
       break;
     }
   }
@@ -164,28 +169,42 @@ Result<FootprintReport> parse_block(const std::vector<std::string_view>& lines, 
   return report;
 }
 
-std::vector<std::size_t> process_headers(const std::vector<std::string_view>& lines) {
-  std::vector<std::size_t> at;
+// Where a process block ends when no other process follows: the summary of a
+// several-process call ("Summary Footprint: …" and its own category table) and the
+// "Shared Cache <UUID>" blocks belong to no process.
+bool ends_process_blocks(std::string_view line) {
+  const auto t = trim(line);
+  return t.substr(0, 18) == "Summary Footprint:" || t.substr(0, 13) == "Shared Cache ";
+}
+
+// Each process block as [first, last): its header line to the next header or the end
+// of the process part.
+std::vector<std::pair<std::size_t, std::size_t>> process_blocks(const std::vector<std::string_view>& lines) {
+  std::vector<std::pair<std::size_t, std::size_t>> blocks;
   for (std::size_t n = 0; n < lines.size(); ++n) {
-    if (is_process_header(lines[n])) at.push_back(n);
+    if (is_process_header(lines[n])) {
+      if (!blocks.empty() && blocks.back().second > n) blocks.back().second = n;
+      blocks.emplace_back(n, lines.size());
+    } else if (!blocks.empty() && blocks.back().second == lines.size() && ends_process_blocks(lines[n])) {
+      blocks.back().second = n;
+    }
   }
-  return at;
+  return blocks;
 }
 
 }  // namespace
 
 Result<std::vector<FootprintReport>> parse_footprint_all(std::string_view text) {
   const auto lines = split_lines(text);
-  const auto headers = process_headers(lines);
-  if (headers.empty()) return Error(Errc::parse, "no Footprint: header");
+  const auto blocks = process_blocks(lines);
+  if (blocks.empty()) return Error(Errc::parse, "no Footprint: header");
   std::vector<FootprintReport> reports;
   std::optional<Error> first_error;
-  for (std::size_t i = 0; i < headers.size(); ++i) {
-    const std::size_t last = i + 1 < headers.size() ? headers[i + 1] : lines.size();
-    if (auto r = parse_block(lines, headers[i], last)) {
+  for (const auto& [first, last] : blocks) {
+    if (auto r = parse_block(lines, first, last)) {
       reports.push_back(std::move(*r));
     } else if (!first_error) {
-      first_error = Error(r.error()).with("line " + std::to_string(headers[i] + 1));
+      first_error = Error(r.error()).with("line " + std::to_string(first + 1));
     }
   }
   if (reports.empty()) return *first_error;

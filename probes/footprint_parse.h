@@ -22,7 +22,8 @@ struct FootprintCategory {
   std::uint64_t clean_bytes = 0;
   std::uint64_t reclaimable_bytes = 0;
   std::uint32_t regions = 0;
-  // Any further size column the tool printed (--swapped, --wired): header word -> bytes.
+  // Any further size column the tool printed (--swapped, --wired): header word, without
+  // its parentheses ("Swapped"), -> bytes.
   std::map<std::string, std::uint64_t> extra_bytes;
 };
 
@@ -43,7 +44,10 @@ struct FootprintReport {
 // Parses every process block of footprint's text output: one per process ("NAME [PID]:
 // 64-bit    Footprint: …", as `footprint -p A -p B` or a whole tree prints them), each
 // with its category table when printed (not with --noCategories) and its "Auxiliary
-// data". Sizes may carry the units B, KB, MB, GB (or K, M, G) or none. A table row that
+// data". The "Summary Footprint" block after several processes (with its own category
+// table) and "Shared Cache" blocks belong to no process and are not read here. Sizes
+// may carry the units B, KB, MB, GB (or K, M, G) or none. Extra columns are keyed by
+// their header word without parentheses ("(Swapped)" -> "Swapped"). A table row that
 // does not fit the header's columns is skipped and counted (skipped_lines). Errc::parse
 // when no block has a readable "Footprint:" header.
 Result<std::vector<FootprintReport>> parse_footprint_all(std::string_view text);

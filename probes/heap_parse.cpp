@@ -49,7 +49,9 @@ bool parse_totals(std::string_view line, std::uint64_t& nodes, std::uint64_t& by
   return true;
 }
 
-std::optional<HeapClass> parse_row(std::string_view line) {
+// `typed`: the header has TYPE and BINARY columns; in the older layout without them a
+// name ending in "C" or "ObjC" is all name.
+std::optional<HeapClass> parse_row(std::string_view line, bool typed) {
   const auto words = split_words(line);
   if (words.size() < 4) return std::nullopt;
   auto count = parse_count(words[0]);
@@ -62,7 +64,7 @@ std::optional<HeapClass> parse_row(std::string_view line) {
   c.count = *count;
   c.bytes = *bytes;
   std::size_t name_end = words.size();
-  for (std::size_t i = words.size(); i-- > 4;) {
+  for (std::size_t i = words.size(); typed && i-- > 4;) {
     if (is_kind(words[i]) && words.size() - i <= 2) {
       c.kind = std::string(words[i]);
       if (i + 1 < words.size()) c.binary = std::string(words[i + 1]);
@@ -83,6 +85,7 @@ Result<HeapReport> parse_heap(std::string_view text) {
   HeapReport report;
   struct Table {
     bool all_zones = false;
+    bool typed = false;  // TYPE and BINARY columns
     std::vector<HeapClass> rows;
   };
   std::vector<Table> tables;
@@ -121,7 +124,7 @@ Result<HeapReport> parse_heap(std::string_view text) {
       continue;
     }
     if (is_table_header(line)) {
-      tables.push_back({last_totals_all, {}});
+      tables.push_back({last_totals_all, line.find("TYPE") != std::string_view::npos, {}});
       in_table = true;
       continue;
     }
@@ -131,7 +134,7 @@ Result<HeapReport> parse_heap(std::string_view text) {
       continue;
     }
     if (starts_with(line, "=====")) continue;
-    if (auto row = parse_row(line)) {
+    if (auto row = parse_row(line, tables.back().typed)) {
       tables.back().rows.push_back(std::move(*row));
     } else {
       ++report.skipped_lines;

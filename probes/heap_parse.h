@@ -31,14 +31,18 @@ struct HeapReport {
   pid_t pid = 0;                             // 0 when the header was not printed
   std::optional<std::uint64_t> total_nodes;  // "All zones: 123456 nodes (12345678 bytes)"
   std::optional<std::uint64_t> total_bytes;
-  std::vector<HeapClass> classes;  // the first table (all zones together) in the tool's order
+  std::vector<HeapClass> classes;  // the first all-zones table, else every zone's table summed
+                                   // by class; most numerous first (ties in the tool's order)
   std::size_t skipped_lines = 0;   // table lines that did not fit the columns, left out
 };
 
-// Reads the first per-class table ("COUNT  BYTES  AVG  CLASS_NAME  TYPE  BINARY", also
-// the older layout without TYPE/BINARY). Noise before the header (MallocStackLogging
-// lines, "Process:" blocks) is skipped. A row that does not fit is counted in
-// skipped_lines and left out. Errc::parse when no table header or no row was readable.
+// Reads the per-class tables ("COUNT  BYTES  AVG  CLASS_NAME  TYPE  BINARY", also the
+// older layout without TYPE/BINARY, whose class names are kept whole). A class name
+// wider than its column (MallocStackLogging's "malloc in <caller>") pushes TYPE and
+// BINARY right; they are found from the end of the row. Noise before the header
+// (MallocStackLogging lines, "Process:" blocks, "Found:" lines) is skipped. A row that
+// does not fit is counted in skipped_lines and left out. Errc::parse when no table
+// header or no row was readable.
 Result<HeapReport> parse_heap(std::string_view text);
 
 }  // namespace mcpleak

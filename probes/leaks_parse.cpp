@@ -6,12 +6,14 @@ namespace mcpleak {
 namespace {
 
 using detail::parse_count;
-using detail::parse_size;
 using detail::split_lines;
 using detail::split_words;
 using detail::trim;
 
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+bool ends_with(std::string_view s, std::string_view p) {
+  return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
+}
 
 std::optional<std::uint64_t> parse_hex(std::string_view token) {
   if (starts_with(token, "0x")) token.remove_prefix(2);
@@ -39,7 +41,18 @@ bool parse_leak_totals(std::string_view line, LeaksReport& r) {
   return true;
 }
 
+// What leaks prints after a block's size is either its type ("malloc in InitLinkedList  C
+// Project", "AXObserver  CFType  HIServices") or a description of its content
+// ('length: 7  "10.2.13"', "string 'resource'"); the content is not a type.
+std::string type_without_content(std::string_view text) {
+  text = trim(text);
+  if (starts_with(text, "length:") || starts_with(text, "string '")) return {};
+  const auto content = text.find("  length: ");
+  return std::string(trim(text.substr(0, content)));
+}
+
 // "Leak: 0x153f040f0  size=112  zone: MallocStackLoggingLiteZone_0x104480000   malloc in InitLinkedList  C  Project"
+// Reports before 2.0 print no zone: "Leak: 0x514e00  size=48 string ''".
 std::optional<LeakedBlock> parse_leak_line(std::string_view line) {
   const auto words = split_words(line);
   if (words.size() < 3) return std::nullopt;
@@ -50,36 +63,70 @@ std::optional<LeakedBlock> parse_leak_line(std::string_view line) {
   LeakedBlock b;
   b.address = *address;
   b.size = *size;
-  // After "zone: NAME" comes the type, when leaks knew it.
-  for (std::size_t i = 3; i + 1 < words.size(); ++i) {
-    if (words[i] != "zone:") continue;
-    if (i + 2 < words.size()) {
-      const auto from = words[i + 2].data() - line.data();
-      b.type = std::string(trim(line.substr(static_cast<std::size_t>(from))));
+  // The type follows "zone: NAME" when a zone is printed, else the size.
+  std::size_t type_word = 3;
+  for (std::size_t i = 3; i < words.size(); ++i) {
+    if (words[i] == "zone:") {
+      type_word = i + 2;
+      break;
     }
-    break;
+  }
+  if (type_word < words.size()) {
+    const auto from = static_cast<std::size_t>(words[type_word].data() - line.data());
+    b.type = type_without_content(line.substr(from));
   }
   return b;
 }
 
-// v4: "      1 (16 bytes) ROOT LEAK: <malloc in main 0x12e7040f0> [16]  length: 3  "100""
-std::optional<LeakedBlock> parse_tree_leak(std::string_view line) {
-  const auto open = line.find(": <");
-  const auto close = line.find('>', open == std::string_view::npos ? 0 : open);
-  if (open == std::string_view::npos || close == std::string_view::npos) return std::nullopt;
-  const auto inside = split_words(line.substr(open + 3, close - open - 3));
-  if (inside.empty()) return std::nullopt;
-  auto address = parse_hex(inside.back());
-  const auto size_open = line.find('[', close), size_close = line.find(']', close);
-  if (!address || size_open == std::string_view::npos || size_close == std::string_view::npos) return std::nullopt;
-  auto size = parse_count(line.substr(size_open + 1, size_close - size_open - 1));
-  if (!size) return std::nullopt;
-  LeakedBlock b;
-  b.address = *address;
-  b.size = *size;
-  const auto type_end = inside.back().data() - line.data();
-  b.type = std::string(trim(line.substr(open + 3, static_cast<std::size_t>(type_end) - open - 3)));
-  return b;
+enum class TreeLine { block, not_a_block, unreadable };
+
+// One line of the 4.0 tree: a count, "(SIZE)", then the block — "<TYPE ADDRESS>" or a
+// bare ADDRESS — and "[SIZE]", optionally after "ROOT LEAK:" / "ROOT CYCLE:" (a root)
+// or "field -->" (a block reached from its parent):
+//   "      1 (16 bytes) ROOT LEAK: <malloc in main 0x12e7040f0> [16]  length: 3  "100""
+//   "      1 (44.0K) ROOT LEAK: 0x10f3b5000 [45056]"
+//   "         1 (112 bytes) 0x7f9326d00480 [112]"
+//   "     1 (32 bytes) apartment --> ROOT CYCLE: <Apartment 0x600002332660> [32]"
+// "<< TOTAL >>" and "CYCLE BACK TO" lines name no new block.
+TreeLine parse_tree_line(std::string_view line, LeakedBlock& block, bool& root) {
+  const auto t = trim(line);
+  std::size_t digits = 0;
+  while (digits < t.size() && t[digits] >= '0' && t[digits] <= '9') ++digits;
+  if (digits == 0 || t.substr(digits, 2) != " (") return TreeLine::not_a_block;
+  const auto close = t.find(')', digits);
+  if (close == std::string_view::npos) return TreeLine::not_a_block;
+  std::string_view rest = trim(t.substr(close + 1));
+  if (starts_with(rest, "<< TOTAL >>") || rest.find("CYCLE BACK TO") != std::string_view::npos)
+    return TreeLine::not_a_block;
+  if (const auto arrow = rest.find("--> "); arrow != std::string_view::npos) rest = trim(rest.substr(arrow + 4));
+  root = starts_with(rest, "ROOT LEAK:") || starts_with(rest, "ROOT CYCLE:");
+  if (root) rest = trim(rest.substr(rest.find(':') + 1));
+  std::optional<std::uint64_t> address;
+  std::string_view type;
+  if (starts_with(rest, "<")) {
+    // The type may hold '<' and '>' itself ("std::vector<int>"); the block ends at "> [".
+    const auto end = rest.find("> [");
+    if (end == std::string_view::npos) return TreeLine::unreadable;
+    const auto inside = split_words(rest.substr(1, end - 1));
+    if (inside.empty()) return TreeLine::unreadable;
+    address = parse_hex(inside.back());
+    type = trim(rest.substr(1, static_cast<std::size_t>(inside.back().data() - rest.data()) - 1));
+    rest = rest.substr(end + 2);
+  } else {
+    const auto words = split_words(rest);
+    if (words.empty()) return TreeLine::unreadable;
+    address = parse_hex(words[0]);
+    rest = trim(rest.substr(static_cast<std::size_t>(words[0].data() + words[0].size() - rest.data())));
+  }
+  const auto size_end = rest.find(']');
+  if (!address || !starts_with(rest, "[") || size_end == std::string_view::npos) return TreeLine::unreadable;
+  auto size = parse_count(rest.substr(1, size_end - 1));
+  if (!size) return TreeLine::unreadable;
+  block = LeakedBlock{};
+  block.address = *address;
+  block.size = *size;
+  block.type = std::string(type);
+  return TreeLine::block;
 }
 
 // v4 stack frame: "2   main.exe   0x1001bf220 main + 16  main.cpp:0" -> "main + 16  main.cpp:0 (main.exe)".
@@ -103,10 +150,16 @@ Result<LeaksReport> parse_leaks(std::string_view text) {
       in_stack = false;
       continue;
     }
-    if (starts_with(line, "Process:")) {
-      const auto open = line.rfind('[');
-      if (open != std::string_view::npos) r.process = std::string(trim(line.substr(8, open - 8)));
-      continue;
+    if (const auto at = line.find("Process:"); at != std::string_view::npos && r.process.empty() &&
+                                                !starts_with(line, "Parent Process:")) {
+      // "Process:         Python [4312]"; the target's last output line, printed without
+      // a newline, may come first on the same line.
+      const auto header = line.substr(at + 8);
+      const auto open = header.rfind('[');
+      if (open != std::string_view::npos && ends_with(header, "]")) {
+        r.process = std::string(trim(header.substr(0, open)));
+        continue;
+      }
     }
     if (starts_with(line, "leaks Report Version:")) {
       std::string_view v = trim(line.substr(21));
@@ -140,7 +193,11 @@ Result<LeaksReport> parse_leaks(std::string_view text) {
       }
       std::string_view rest = trim(line.substr(11));
       // "[thread 0x10a974380]: | 0x10a5f678d (libdyld.dylib) start | ..."
-      if (starts_with(rest, "[thread")) rest = rest.substr(std::min(rest.size(), rest.find(']') + 2));
+      if (starts_with(rest, "[thread")) {
+        const auto close = rest.find(']');
+        rest = close == std::string_view::npos ? std::string_view{} : trim(rest.substr(close + 1));
+        if (starts_with(rest, ":")) rest = trim(rest.substr(1));
+      }
       while (!rest.empty()) {
         const auto bar = rest.find(" | ");
         std::string_view frame = trim(rest.substr(0, bar));
@@ -167,15 +224,20 @@ Result<LeaksReport> parse_leaks(std::string_view text) {
       }
       continue;
     }
-    if (line.find("LEAK: <") != std::string_view::npos || line.find("CYCLE: <") != std::string_view::npos) {
-      if (auto b = parse_tree_leak(line)) {
-        b->stack = stack;
-        r.blocks.push_back(std::move(*b));
-      } else {
+    LeakedBlock block;
+    bool root = false;
+    switch (parse_tree_line(line, block, root)) {
+      case TreeLine::block:
+        if (root) block.stack = stack;  // the STACK OF group above holds root blocks
+        r.blocks.push_back(std::move(block));
+        break;
+      case TreeLine::unreadable:
         ++r.skipped_lines;
-      }
+        break;
+      case TreeLine::not_a_block:
+        // Content dumps, "<< TOTAL >>", "CYCLE BACK TO", the target's output.
+        break;
     }
-    // Anything else (content dumps, "<< TOTAL >>", the target's output) is not a block.
   }
   if (!totals) return Error(Errc::parse, "no \"Process N: K leaks for M total leaked bytes.\" line in leaks output");
   return r;

@@ -69,9 +69,18 @@ Result<std::vector<SampleFrame>> parse_sample_top_frames(std::string_view text,
     std::size_t digits_end = at;
     while (digits_end < line.size() && std::isdigit(static_cast<unsigned char>(line[digits_end]))) ++digits_end;
     // A counted line is indented and its count is a word of its own; the tail of a
-    // wrapped address ("1031b2a40]") at column 0 is not.
-    const bool counted = at != std::string_view::npos && at > 0 && digits_end > at &&
-                         (digits_end == line.size() || line[digits_end] == ' ');
+    // wrapped address ("1031b2a40]") at column 0 is not. Nor is a wrapped tail that
+    // reads like a count (" + 52  [0x100e0a2cc]"): a frame follows a real count, not an
+    // address, and a real count sits deeper than the line above or level with one of
+    // its ancestors.
+    bool counted = at != std::string_view::npos && at > 0 && digits_end > at &&
+                   (digits_end == line.size() || line[digits_end] == ' ');
+    if (counted) {
+      const auto after = trim(line.substr(digits_end));
+      const bool level = stack.empty() || at > stack.back().depth ||
+                         std::any_of(stack.begin(), stack.end(), [&](const Node& a) { return a.depth == at; });
+      counted = !after.empty() && after.front() != '[' && level;
+    }
     if (!counted) {
       // A long line wrapped by a terminal or a mail client (fold(1)-style: nothing added
       // or lost) continues the frame above; with nothing above it is left out.
@@ -83,7 +92,9 @@ Result<std::vector<SampleFrame>> parse_sample_top_frames(std::string_view text,
     Node node;
     node.depth = at;
     node.count = *parse_count(line.substr(at, end - at));
-    const auto rest = trim(line.substr(end));
+    // Spaces at the end are kept: a wrapped line may have been cut inside "  (in ".
+    auto rest = line.substr(end);
+    rest.remove_prefix(std::min(rest.size(), rest.find_first_not_of(' ')));
     node.is_frame = !starts_with(rest, "Thread_") && !starts_with(rest, "Thread ");
     if (node.is_frame) node.text = std::string(rest);
 

@@ -22,8 +22,10 @@ struct SampleFrame {
 // its children's; frames with the same symbol and library are summed across threads.
 // Returns at most `max_frames`, heaviest first (ties by symbol name). Frames with no
 // own samples are left out. A line without a sample count continues the frame above it
-// (a long line wrapped when pasted); the key is read from the joined text. Errc::parse
-// when there is no call graph or it has no counted line.
+// (a long line wrapped when pasted); so does one whose number is followed by an address
+// ("+ 52  [0x…]", the wrapped tail of a frame) or sits at no level of the tree. The key
+// is read from the joined text. Errc::parse when there is no call graph or it has no
+// counted line.
 Result<std::vector<SampleFrame>> parse_sample_top_frames(std::string_view text,
                                                          std::size_t max_frames = 10);
 

@@ -24,6 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)mcpleak::parse_heap(text);
   (void)mcpleak::parse_leaks(text);
   (void)mcpleak::parse_malloc_history_call_tree(text, 5);
+  (void)mcpleak::parse_malloc_history_call_tree(text, 0);
   // heaptrack's stream arrives in pieces: fed whole and in two halves.
   mcpleak::HeaptrackReader whole, halves;
   whole.feed(text);

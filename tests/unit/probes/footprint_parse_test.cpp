@@ -1,5 +1,7 @@
 // parse_footprint on footprint(1) tables in the documented layouts: human-readable
-// units, `-f bytes` with Auxiliary data, an extra --swapped column, a cut-off table.
+// units, `-f bytes` with Auxiliary data, an extra --swapped column, a cut-off table;
+// real captures of one process with categories and of several processes with
+// --noCategories, and two real blocks followed by a summary table (hand-made).
 // Expected values are read off the fixture text (binary units).
 #include "probes/footprint_parse.h"
 
@@ -196,4 +198,90 @@ TEST_CASE("footprint of several processes in one call, --noCategories, with the 
   CHECK((*formatted)[1].footprint_bytes == 6817 * KiB);
   CHECK((*formatted)[1].phys_footprint_peak_bytes == 6897 * KiB);
   CHECK_FALSE(parse_footprint_summary("Python [1]: 64-bit    Footprint: 58 MB\n"));
+}
+
+TEST_CASE("footprint real capture: one process, its categories, TOTAL and Auxiliary data", "[probes][macos-tools]") {
+  auto report = parse_footprint(read_tool_fixture("footprint/rube_one_process_categories.txt"));
+  REQUIRE(report);
+  CHECK(report->process == "rube-bin");
+  CHECK(report->pid == 39604);
+  CHECK(report->footprint_bytes == 13 * MiB);
+  CHECK(report->page_size_bytes == 16384u);
+  REQUIRE(report->categories.size() == 33);
+  CHECK(report->categories.front().name == "MALLOC_NANO");
+  CHECK(report->categories.front().reclaimable_bytes == 48 * KiB);
+  const FootprintCategory* untagged = find(*report, "untagged (VM_ALLOCATE)");
+  REQUIRE(untagged);
+  CHECK(untagged->dirty_bytes == 384 * KiB);
+  CHECK(untagged->regions == 27u);
+  CHECK(find(*report, "mapped file")->clean_bytes == 11 * MiB);
+  REQUIRE(report->total);
+  CHECK(report->total->clean_bytes == 12 * MiB);
+  CHECK(report->total->reclaimable_bytes == 1440 * KiB);
+  CHECK(report->total->regions == 6898u);
+  CHECK(report->phys_footprint_peak_bytes == 13 * MiB);
+  CHECK(report->skipped_lines == 0);
+}
+
+TEST_CASE("footprint: a row that does not fit a real table is skipped, the rest kept", "[probes][macos-tools]") {
+  std::string text = read_tool_fixture("footprint/rube_one_process_categories.txt");
+  const auto at = text.find("2016 KB        0 B");
+  REQUIRE(at != std::string::npos);
+  text.replace(at, 7, "2O16 KB");
+  auto report = parse_footprint(text);
+  REQUIRE(report);
+  CHECK(report->skipped_lines == 1);
+  CHECK(report->categories.size() == 32);
+  CHECK(find(*report, "MALLOC_SMALL") == nullptr);
+  REQUIRE(report->total);
+  CHECK(report->total->regions == 6898u);
+}
+
+TEST_CASE("footprint of several processes with categories: the summary table is no process's",
+          "[probes][macos-tools]") {
+  std::string text = read_tool_fixture("footprint/two_processes_categories_summary_table.txt");
+  auto all = parse_footprint_all(text);
+  REQUIRE(all);
+  REQUIRE(all->size() == 2);
+  CHECK((*all)[0].pid == 39604);
+  CHECK((*all)[0].categories.size() == 33);
+  CHECK((*all)[1].pid == 39815);
+  CHECK((*all)[1].categories.size() == 34);
+  CHECK((*all)[1].categories.front().name == "IOSurface");
+  REQUIRE((*all)[1].total);
+  CHECK((*all)[1].total->dirty_bytes == 55 * MiB);  // its own TOTAL, not the summary's 66 MB
+  CHECK(parse_footprint_summary(text) == 66 * MiB);
+
+  SECTION("a last process printed without its table does not take the summary's") {
+    const auto from = text.find("  Dirty", text.find("rube-bin [39815]"));
+    const auto to = text.find("TOTAL", from);
+    REQUIRE(from != std::string::npos);
+    REQUIRE(to != std::string::npos);
+    text.erase(from, to + 5 - from);
+    auto cut = parse_footprint_all(text);
+    REQUIRE(cut);
+    REQUIRE(cut->size() == 2);
+    CHECK((*cut)[1].footprint_bytes == 55 * MiB);
+    CHECK((*cut)[1].categories.empty());
+    CHECK_FALSE((*cut)[1].total);
+    CHECK((*cut)[1].phys_footprint_bytes == 55 * MiB);
+  }
+}
+
+TEST_CASE("footprint --swapped header as footprint prints it: (Swapped)", "[probes][macos-tools]") {
+  // The header and row as quoted from a real `footprint --swapped` run in a public
+  // script's docstring (public-code index id 68377891470); the process line is added.
+  const char* text =
+      "python3 [77]: 64-bit    Footprint: 1500 MB\n"
+      "    Dirty  (Swapped)      Clean  Reclaimable    Regions    Category\n"
+      "    ---        ---        ---          ---        ---    ---\n"
+      "  1500 MB        0 B        0 B          0 B         13    MALLOC_LARGE\n";
+  auto report = parse_footprint(text);
+  REQUIRE(report);
+  REQUIRE(report->categories.size() == 1);
+  CHECK(report->categories[0].name == "MALLOC_LARGE");
+  CHECK(report->categories[0].dirty_bytes == 1500 * MiB);
+  CHECK(report->categories[0].regions == 13u);
+  REQUIRE(report->categories[0].extra_bytes.count("Swapped") == 1);
+  CHECK(report->categories[0].extra_bytes.at("Swapped") == 0);
 }

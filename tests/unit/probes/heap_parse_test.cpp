@@ -1,7 +1,9 @@
-// parse_heap on heap(1) outputs: two real captures (one zone; several zones, no
-// all-zones table) and a hand-made all-zones table with AX classes after
-// MallocStackLogging lines (tests/fixtures/heap/, each citing its source). Expected
-// values are read off the fixture text.
+// parse_heap on heap(1) outputs: real captures (one zone; several zones, no all-zones
+// table; macOS 26 with Swift rows; MallocStackLogging "malloc in <caller>" names wider
+// than their column) and hand-made ones (an all-zones table with AX classes after
+// MallocStackLogging lines; the old layout without TYPE and BINARY) — see
+// tests/fixtures/heap/, each citing its source. Expected values are read off the
+// fixture text.
 #include "probes/heap_parse.h"
 
 #include <algorithm>
@@ -98,4 +100,60 @@ TEST_CASE("heap: an unreadable row is skipped and counted, nothing readable is a
   auto header_only = parse_heap("    COUNT     BYTES       AVG   CLASS_NAME    TYPE    BINARY\n    =====\n  x y z\n");
   REQUIRE_FALSE(header_only);
   CHECK(header_only.error().code == Errc::parse);
+}
+
+TEST_CASE("heap on macOS 26: Found line, Swift rows with an <unknown> binary", "[probes][macos-tools]") {
+  auto r = parse_heap(read_tool_fixture("heap/macos26_swift_rows_trimmed.txt"));
+  REQUIRE(r);
+  CHECK(r->process == "MacPerfMonitor");
+  CHECK(r->pid == 14047);
+  CHECK(r->total_nodes == 202503u);
+  CHECK(r->total_bytes == 47995927u);
+  REQUIRE(r->classes.size() == 5);
+  const HeapClass* closures = find(*r, "Closure context");
+  REQUIRE(closures);
+  CHECK(closures->count == 5540);
+  CHECK(closures->bytes == 892512);
+  CHECK(closures->kind == "Swift");
+  CHECK(closures->binary == "<unknown>");
+  CHECK(find(*r, "LocalizedTextStorage")->binary == "SwiftUICore");
+  CHECK(find(*r, "Class.data (class_rw_t)")->kind == "C");
+  CHECK(r->skipped_lines == 0);
+}
+
+TEST_CASE("heap: MallocStackLogging caller names wider than the column keep TYPE and BINARY",
+          "[probes][macos-tools]") {
+  auto r = parse_heap(read_tool_fixture("heap/msl_caller_names_overflow.txt"));
+  REQUIRE(r);
+  CHECK_FALSE(r->total_nodes);  // no "All zones:" or "Zone" line in the quote
+  REQUIRE(r->classes.size() == 3);
+  CHECK(r->classes[0].name == "MTLTextureDescriptorInternal");
+  CHECK(r->classes[0].count == 1990110);
+  CHECK(r->classes[0].binary == "Metal");
+  CHECK(r->classes[1].name == "malloc in AnsiRealloc(void*, unsigned long, unsigned int)");
+  CHECK(r->classes[1].kind == "C");
+  CHECK(r->classes[1].binary == "TestNiagara");
+  CHECK(r->classes[1].bytes == 250823968);
+  CHECK(r->classes[2].name == "malloc in FMallocAnsi::Malloc(unsigned long, unsigned int)");
+  CHECK(r->classes[2].kind == "C++");
+  CHECK(r->classes[2].binary == "TestNiagara");  // trailing spaces dropped
+}
+
+TEST_CASE("heap: the old layout without TYPE and BINARY keeps names whole", "[probes][macos-tools]") {
+  auto r = parse_heap(read_tool_fixture("heap/old_layout_no_type_binary_handmade.txt"));
+  REQUIRE(r);
+  CHECK(r->pid == 812);
+  CHECK(r->total_nodes == 5210u);
+  CHECK(r->total_bytes == 396112u);
+  REQUIRE(r->classes.size() == 6);
+  const HeapClass* fields = find(*r, "NSCFArray[12]");
+  REQUIRE(fields);
+  CHECK(fields->count == 150);
+  CHECK(fields->bytes == 52800);
+  // Its last word is a TYPE value of the newer layout, but this layout has no TYPE.
+  const HeapClass* proxy = find(*r, "Proxy Object C");
+  REQUIRE(proxy);
+  CHECK(proxy->kind.empty());
+  CHECK(proxy->count == 10);
+  CHECK(std::all_of(r->classes.begin(), r->classes.end(), [](const HeapClass& c) { return c.binary.empty(); }));
 }

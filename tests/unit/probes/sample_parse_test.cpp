@@ -3,11 +3,35 @@
 // derived here from the call graph.
 #include "probes/sample_parse.h"
 
+#include <string>
+#include <string_view>
+
 #include "tests/support/catch.h"
 #include "tests/unit/probes/apple_tool_fixture.h"
 
 using namespace mcpleak;
 using mcpleak::test::read_tool_fixture;
+
+namespace {
+
+// What fold(1) without -s does: every line cut into pieces of `width` bytes.
+std::string fold(std::string_view text, std::size_t width) {
+  std::string out;
+  std::size_t column = 0;
+  for (char c : text) {
+    if (c == '\n') {
+      column = 0;
+    } else if (column == width) {
+      out += '\n';
+      column = 0;
+    }
+    if (c != '\n') ++column;
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
 
 TEST_CASE("sample top frames match the report's Sort by top of stack",
           "[probes][macos-tools]") {
@@ -88,4 +112,43 @@ TEST_CASE("sample: a report whose long lines were wrapped gives the same top fra
     CHECK((*wrapped)[i].library == (*whole)[i].library);
     CHECK((*wrapped)[i].samples == (*whole)[i].samples);
   }
+}
+
+TEST_CASE("sample: wrapped at any width, a tail that reads like a count stays with its frame",
+          "[probes][macos-tools]") {
+  const std::string text = read_tool_fixture("sample/python_ax_3s.txt");
+  auto whole = parse_sample_top_frames(text);
+  REQUIRE(whole);
+  // Widths from 40 up cut frames anywhere, also before " + 52  [0x...]"-like tails;
+  // narrower ones would cut the counts of deep lines themselves.
+  for (std::size_t width = 40; width <= 130; ++width) {
+    INFO("width " << width);
+    auto wrapped = parse_sample_top_frames(fold(text, width));
+    REQUIRE(wrapped);
+    REQUIRE(wrapped->size() == whole->size());
+    for (std::size_t i = 0; i < whole->size(); ++i) {
+      INFO(i);
+      CHECK((*wrapped)[i].symbol == (*whole)[i].symbol);
+      CHECK((*wrapped)[i].library == (*whole)[i].library);
+      CHECK((*wrapped)[i].samples == (*whole)[i].samples);
+    }
+  }
+}
+
+TEST_CASE("sample: a continuation tail like + 52  [0x...] is not a frame", "[probes][macos-tools]") {
+  const char* text =
+      "Call graph:\n"
+      "    10 Thread_1   DispatchQueue_1: com.apple.main-thread  (serial)\n"
+      "    + 10 start  (in dyld) + 2544  [0x18dd2c274]\n"
+      "    +   10 main  (in axref)\n"
+      " + 812  [0x100e0a2cc]\n"
+      "    +     7 leaf  (in axref) + 4  [0x100e0a300]\n";
+  auto frames = parse_sample_top_frames(text);
+  REQUIRE(frames);
+  REQUIRE(frames->size() == 2);
+  CHECK((*frames)[0].symbol == "leaf");
+  CHECK((*frames)[0].samples == 7);
+  CHECK((*frames)[1].symbol == "main");
+  CHECK((*frames)[1].library == "axref");
+  CHECK((*frames)[1].samples == 3);
 }

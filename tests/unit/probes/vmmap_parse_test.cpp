@@ -1,6 +1,7 @@
 // parse_vmmap_summary on `vmmap -summary` tables: the 8-column macOS 13+ layout with the
 // seed's leak, the 2-column layout without footprint lines, and the 1-column layout cut
-// before TOTAL. Expected values are read off the fixture text (binary units).
+// before TOTAL; and on full reports (region lists first), one of them a whole real
+// capture. Expected values are read off the fixture text (binary units).
 #include "probes/vmmap_parse.h"
 
 #include <algorithm>
@@ -188,4 +189,42 @@ TEST_CASE("vmmap: an unreadable summary row is skipped and counted", "[probes][m
   REQUIRE(summary);
   CHECK(summary->skipped_lines == 1);
   CHECK(summary->regions.size() == 10);
+}
+
+TEST_CASE("vmmap real full report: region lists, legend, then the summary and MALLOC ZONE tables",
+          "[probes][macos-tools]") {
+  auto summary = parse_vmmap_summary(read_tool_fixture("vmmap/full_report_go_macos10_13.txt"));
+  REQUIRE(summary);
+  CHECK(summary->physical_footprint_bytes == static_cast<std::uint64_t>(10.2 * MiB + 0.5));
+  CHECK(summary->physical_footprint_peak_bytes == static_cast<std::uint64_t>(12.2 * MiB + 0.5));
+  REQUIRE(summary->regions.size() == 16);  // the MALLOC ZONE table after TOTAL is not read
+  CHECK(summary->regions.front().name == "Kernel Alloc Once");
+  CHECK(summary->regions.back().name == "shared memory");
+  const VmmapRegion* vm = find(*summary, "VM_ALLOCATE");
+  REQUIRE(vm);
+  CHECK(vm->virtual_bytes == static_cast<std::uint64_t>(687.1 * MiB + 0.5));
+  CHECK(vm->resident_bytes == static_cast<std::uint64_t>(11.5 * MiB + 0.5));
+  CHECK(vm->dirty_bytes == 9456 * KiB);
+  CHECK(vm->region_count == 21u);
+  const VmmapRegion* small_empty = find(*summary, "MALLOC_SMALL (empty)");  // remark after it
+  REQUIRE(small_empty);
+  CHECK(small_empty->virtual_bytes == 24 * MiB);
+  CHECK(small_empty->region_count == 2u);
+  REQUIRE(summary->total);
+  CHECK(summary->total->region_count == 432u);
+  CHECK(summary->total->dirty_bytes == static_cast<std::uint64_t>(10.3 * MiB + 0.5));
+  CHECK(summary->skipped_lines == 0);
+}
+
+TEST_CASE("vmmap real full report: an unreadable summary row is skipped", "[probes][macos-tools]") {
+  std::string text = read_tool_fixture("vmmap/full_report_go_macos10_13.txt");
+  const auto at = text.find("Stack                             14.1M");
+  REQUIRE(at != std::string::npos);
+  text.replace(at, 39, "Stack                             14,1M");
+  auto summary = parse_vmmap_summary(text);
+  REQUIRE(summary);
+  CHECK(summary->skipped_lines == 1);
+  CHECK(summary->regions.size() == 15);
+  CHECK(find(*summary, "Stack") == nullptr);
+  CHECK(find(*summary, "STACK GUARD") != nullptr);
 }
