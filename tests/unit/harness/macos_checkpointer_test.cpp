@@ -4,6 +4,7 @@
 #include "harness/attribution/macos_checkpointer.h"
 
 #include <stdlib.h>
+#include <unistd.h>  // mkdtemp on macOS
 
 #include <algorithm>
 #include <filesystem>
