@@ -60,9 +60,11 @@ std::vector<SummaryRow> summary_rows(const Report& r) {
   rows.push_back({"footprint start / end / peak",
                   bytes(f.start_bytes) + " / " + bytes(f.end_bytes) + " / " + bytes(f.peak_bytes)});
   rows.push_back({"RSS start / end", bytes(f.rss_start_bytes) + " / " + bytes(f.rss_end_bytes)});
-  rows.push_back({"footprint slope", format_signed_bytes(r.growth.bytes_per_min) + "/min (95% CI " +
-                                         format_signed_bytes(r.growth.ci95_bytes_per_min.lo) + " to " +
-                                         format_signed_bytes(r.growth.ci95_bytes_per_min.hi) + ")"});
+  rows.push_back({"footprint slope", !r.growth.fitted
+                                         ? std::string("not fitted (too few samples)")
+                                         : format_signed_bytes(r.growth.bytes_per_min) + "/min (95% CI " +
+                                               format_signed_bytes(r.growth.ci95_bytes_per_min.lo) + " to " +
+                                               format_signed_bytes(r.growth.ci95_bytes_per_min.hi) + ")"});
   rows.push_back({"budget", format_bytes(r.run.budget_bytes_per_min) + "/min"});
   if (r.idle.bytes_per_min) {
     rows.push_back({"idle slope", format_signed_bytes(*r.idle.bytes_per_min) + "/min"});

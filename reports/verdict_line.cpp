@@ -22,6 +22,7 @@ std::string upper_verdict(Verdict v) {
 // largest of the three so that a wide interval around a tiny slope still reads well.
 std::string slope_with_interval(const Report& r) {
   const auto& g = r.growth;
+  if (!g.fitted) return "no slope (too few samples)";  // a 0 from no data would read as flat
   const double widest = std::max({std::fabs(g.bytes_per_min), std::fabs(g.ci95_bytes_per_min.lo),
                                   std::fabs(g.ci95_bytes_per_min.hi)});
   const reports::ByteUnit unit = reports::byte_unit_for(widest);

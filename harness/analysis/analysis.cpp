@@ -155,6 +155,7 @@ Report analyse(std::span<const Sample> samples, std::span<const CallRecord> call
   std::string reason;
   if (after_warmup < kMinSamples) {
     r.verdict = Verdict::inconclusive;
+    r.growth.fitted = false;
     reason = "too few samples: " + std::to_string(after_warmup) + " after the " +
              seconds_text(run.warmup_s) + " warm-up, need at least " +
              std::to_string(kMinSamples);

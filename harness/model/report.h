@@ -113,6 +113,7 @@ struct Report {
     std::optional<double> bytes_per_call;     // attribution to calls
     std::optional<double> bytes_per_session;  // attribution to sessions (HTTP)
     std::string driver;                       // "calls", "time", "sessions", "none"
+    bool fitted = true;                       // false: too few samples, no slope was fitted
   } growth;
   std::vector<PhaseSessionGrowth> sessions_by_phase;  // one per phase that ends sessions
   struct Idle {

@@ -153,6 +153,7 @@ TEST_CASE("too few samples is inconclusive and says how many are needed", "[anal
   CHECK(r.verdict == Verdict::inconclusive);
   CHECK(contains(r.reason, "need at least"));
   CHECK(r.samples == make_series(g, 1).size());
+  CHECK_FALSE(r.growth.fitted);  // no slope from 2 s of samples
 }
 
 TEST_CASE("no samples at all is inconclusive, not a crash", "[analysis]") {
@@ -170,6 +171,7 @@ TEST_CASE("a run shorter than the minimum duration is inconclusive", "[analysis]
   const Report r = analyse(make_series(g, 1), {}, make_run(kMiB, 5, 30));
   CHECK(r.verdict == Verdict::inconclusive);
   CHECK(contains(r.reason, "need 30 s"));
+  CHECK(r.growth.fitted);
   CHECK(r.growth.bytes_per_min > 50 * kMiB);  // numbers are still there
 }
 

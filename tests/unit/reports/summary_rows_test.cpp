@@ -1,4 +1,5 @@
 #include "reports/summary_rows.h"
+#include "reports/report.h"
 #include <algorithm>
 
 #include "tests/support/catch.h"
@@ -60,4 +61,18 @@ TEST_CASE("the run rows say what mcpleak itself cost, when the run recorded it",
   CHECK(rows.back().label == "mcpleak's own cost");
   CHECK(rows.back().value ==
         "0.41% of a core (1.2 s CPU in 300 s), peak RSS 9.00 MiB; 1201 sampler ticks, median 0.31 ms, p99 5.90 ms, 2 missed");
+}
+
+TEST_CASE("a report with too few samples shows no slope, not a flat 0", "[reports]") {
+  auto f = test::leaking_run();
+  f.report.verdict = Verdict::inconclusive;
+  f.report.growth = {};
+  f.report.growth.fitted = false;
+  f.report.reason = "too few samples: 3 after the 5 s warm-up, need at least 20";
+  for (const auto& row : summary_rows(f.report)) {
+    if (row.label == "footprint slope") CHECK(row.value == "not fitted (too few samples)");
+  }
+  const std::string line = verdict_line(f.report);
+  CHECK(line.find("no slope (too few samples)") != std::string::npos);
+  CHECK(line.find("0 B/min") == std::string::npos);
 }
