@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 namespace mcpleak::analysis {
 namespace {
@@ -48,7 +49,7 @@ double allowed_gap_s(const ExerciseRule& rule, double call_interval_s) {
 }
 
 void ExerciseTally::add(const CallRecord& c, double phase_start_s) {
-  if (c.kind == CallKind::diagnostics) return;
+  if (c.kind == CallKind::diagnostics || c.kind == CallKind::protocol) return;
   auto [it, fresh] = phases_.try_emplace(c.phase);
   PhaseState& phase = it->second;
   if (fresh) phase.covered_until_s = phase_start_s;
@@ -97,7 +98,8 @@ Exercise ExerciseTally::summarize(std::span<const PhaseInfo> phases, double end_
     e.required = true;
     PhaseExercise pe;
     pe.name = p.name;
-    pe.allowed_gap_s = allowed_gap_s(rule, p.call_interval_s);
+    // A watched client calls when it likes: its pauses say nothing about the server.
+    pe.allowed_gap_s = p.client_driven ? std::numeric_limits<double>::infinity() : allowed_gap_s(rule, p.call_interval_s);
     double covered_until = p.start_s;
     if (const auto it = phases_.find(static_cast<int>(i)); it != phases_.end()) {
       pe.calls = it->second.calls;

@@ -14,6 +14,7 @@ void fill_call_stats(Report& r, std::span<const CallRecord> calls) {
   std::vector<double> latencies;
   latencies.reserve(calls.size());
   for (const CallRecord& c : calls) {
+    if (c.kind == CallKind::protocol) continue;  // a watched client's initialize, ping, lists
     (c.ok ? r.calls.ok : r.calls.failed) += 1;
     latencies.push_back(c.latency_ms);
   }

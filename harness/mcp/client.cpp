@@ -12,31 +12,6 @@ constexpr auto kWaitSlice = std::chrono::milliseconds(100);
 constexpr std::size_t kJunkExamples = 3;
 constexpr std::size_t kJunkExampleChars = 120;
 
-std::string error_text(const nlohmann::json& error) {
-  if (error.is_object()) {
-    std::string text = string_member(error, "message", "error");
-    if (const auto code = error.find("code"); code != error.end() && code->is_number_integer()) {
-      text += " (code " + std::to_string(code->get<long long>()) + ")";
-    }
-    return text;
-  }
-  return error.dump();
-}
-
-// Text of a tools/call result with isError set: its first text content item.
-std::string tool_error_text(const nlohmann::json& result) {
-  if (const auto content = result.find("content"); content != result.end() && content->is_array()) {
-    for (const auto& item : *content) {
-      if (item.is_object() && string_member(item, "type") == "text" && item.contains("text") &&
-          item["text"].is_string()) {
-        std::string text = item["text"].get<std::string>();
-        if (text.size() > 200) text = text.substr(0, 200) + "...";
-        return text;
-      }
-    }
-  }
-  return "tool reported isError";
-}
 
 }  // namespace
 
@@ -92,13 +67,13 @@ bool McpClient::on_line(std::string_view line) {
         }
         // Answered from the reader thread: the server may block on it before it
         // answers our pending request.
-        // mcpleak declares no client capabilities: elicitation, sampling and roots
-        // requests (2025-11-25) get a plain refusal, never a made-up answer.
+        // mcpleak acts on no client capability: elicitation, sampling and roots requests
+        // (2025-11-25) get a plain refusal, never a made-up answer, even when a replayed
+        // session presents the capabilities its recorded client declared.
         const std::string reply = in.method == "ping"
                                       ? make_result(in.id, nlohmann::json::object())
                                       : make_error(in.id, kMethodNotFound,
-                                                   "not supported: mcpleak is a test client and declares no "
-                                                   "client capabilities, so it answers no " +
+                                                   "not supported: mcpleak is a test client and answers no " +
                                                        in.method + " request");
         (void)transport_.send(reply);
         break;
@@ -140,7 +115,7 @@ McpClient::WaitEnd McpClient::roundtrip(std::string_view method, const nlohmann:
     return WaitEnd::closed;
   }
   const std::string message =
-      modern_.load() ? make_request(id, method, with_request_meta(params, kModernProtocol)) : make_request(id, method, params);
+      modern_.load() ? make_request(id, method, with_request_meta(params, kModernProtocol, options_.identity)) : make_request(id, method, params);
   if (auto sent = transport_.send(message); !sent) {
     send_error = sent.error().message;
     forget();
@@ -256,8 +231,8 @@ Result<ServerHello> McpClient::discover(std::chrono::milliseconds timeout) {
 
 Result<ServerHello> McpClient::handshake(const std::string& version, std::chrono::milliseconds timeout) {
   const nlohmann::json params = {{"protocolVersion", version},
-                                 {"capabilities", nlohmann::json::object()},
-                                 {"clientInfo", {{"name", "mcpleak"}, {"version", "0.1.0"}}}};
+                                 {"capabilities", options_.identity.capabilities},
+                                 {"clientInfo", options_.identity.client_info}};
   Reply reply;
   std::string send_error;
   switch (roundtrip("initialize", params, timeout, reply, send_error)) {

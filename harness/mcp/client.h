@@ -41,6 +41,9 @@ struct ClientOptions {
   // auto: try the initialize handshake first (a scenario that opens and ends sessions
   // needs them, and only that era has them); a -32022 still leads to 2026-07-28.
   bool handshake_first = false;
+  // The capabilities and clientInfo sent (a recorded scenario's client's; mcpleak's own by
+  // default). Requests the server makes of the client are refused all the same.
+  ClientIdentity identity;
 };
 
 struct ToolInfo {

@@ -1,5 +1,7 @@
 #include "harness/mcp/jsonrpc.h"
 
+#include "harness/mcp/json_members.h"
+
 namespace mcpleak {
 namespace {
 
@@ -120,6 +122,31 @@ std::string make_error(const nlohmann::json& id, int code, std::string_view mess
                         {"id", id},
                         {"error", {{"code", code}, {"message", message}}}}
       .dump();
+}
+
+std::string error_text(const nlohmann::json& error) {
+  if (error.is_object()) {
+    std::string text = string_member(error, "message", "error");
+    if (const auto code = error.find("code"); code != error.end() && code->is_number_integer()) {
+      text += " (code " + std::to_string(code->get<long long>()) + ")";
+    }
+    return text;
+  }
+  return error.dump();
+}
+
+std::string tool_error_text(const nlohmann::json& result) {
+  if (const auto content = result.find("content"); content != result.end() && content->is_array()) {
+    for (const auto& item : *content) {
+      if (item.is_object() && string_member(item, "type") == "text" && item.contains("text") &&
+          item["text"].is_string()) {
+        std::string text = item["text"].get<std::string>();
+        if (text.size() > 200) text = text.substr(0, 200) + "...";
+        return text;
+      }
+    }
+  }
+  return "tool reported isError";
 }
 
 }  // namespace mcpleak

@@ -59,6 +59,12 @@ std::string make_notification(std::string_view method, const nlohmann::json& par
 std::string make_result(const nlohmann::json& id, const nlohmann::json& result);
 std::string make_error(const nlohmann::json& id, int code, std::string_view message);
 
+// A JSON-RPC error object as a person reads it: "message (code -32601)".
+std::string error_text(const nlohmann::json& error);
+// The text of a tools/call result with isError set: its first text content item (cut at
+// 200 characters), or "tool reported isError".
+std::string tool_error_text(const nlohmann::json& result);
+
 // JSON-RPC error codes used here.
 inline constexpr int kMethodNotFound = -32601;
 

@@ -40,14 +40,57 @@ Result<ProtocolChoice> parse_protocol_choice(std::string_view text) {
   return Error(Errc::usage, "--protocol " + std::string(text) + ": mcpleak speaks auto" + list);
 }
 
-nlohmann::json with_request_meta(nlohmann::json params, std::string_view version) {
+nlohmann::json with_request_meta(nlohmann::json params, std::string_view version, const ClientIdentity& identity) {
   if (!params.is_object()) params = nlohmann::json::object();
   auto& meta = params["_meta"];
   if (!meta.is_object()) meta = nlohmann::json::object();
   meta[kMetaVersion] = std::string(version);
-  if (!meta.contains(kMetaCapabilities)) meta[kMetaCapabilities] = nlohmann::json::object();
-  if (!meta.contains(kMetaClientInfo)) meta[kMetaClientInfo] = {{"name", "mcpleak"}, {"version", "0.1.0"}};
+  if (!meta.contains(kMetaCapabilities)) meta[kMetaCapabilities] = identity.capabilities;
+  if (!meta.contains(kMetaClientInfo)) meta[kMetaClientInfo] = identity.client_info;
   return params;
+}
+
+std::optional<ClientIdentity> client_identity_of(std::string_view method, const nlohmann::json& params) {
+  if (!params.is_object()) return std::nullopt;
+  ClientIdentity id;
+  const nlohmann::json* source = nullptr;
+  const char *version_key = nullptr, *caps_key = nullptr, *info_key = nullptr;
+  if (method == "initialize") {
+    source = &params;
+    version_key = "protocolVersion", caps_key = "capabilities", info_key = "clientInfo";
+  } else if (const auto meta = params.find("_meta"); meta != params.end() && meta->is_object() &&
+                                                     meta->contains(kMetaVersion)) {
+    source = &*meta;
+    version_key = kMetaVersion, caps_key = kMetaCapabilities, info_key = kMetaClientInfo;
+  } else {
+    return std::nullopt;
+  }
+  id.protocol_version = string_member(*source, version_key);
+  if (const auto c = source->find(caps_key); c != source->end() && c->is_object()) id.capabilities = *c;
+  if (const auto i = source->find(info_key); i != source->end() && i->is_object()) id.client_info = *i;
+  return id;
+}
+
+nlohmann::json client_identity_json(const ClientIdentity& id) {
+  return {{"protocolVersion", id.protocol_version}, {"capabilities", id.capabilities}, {"clientInfo", id.client_info}};
+}
+
+Result<ClientIdentity> client_identity_from_json(const nlohmann::json& j) {
+  if (!j.is_object()) return Error(Errc::usage, "expected {\"protocolVersion\", \"capabilities\", \"clientInfo\"}");
+  ClientIdentity id;
+  if (const auto v = j.find("protocolVersion"); v != j.end()) {
+    if (!v->is_string()) return Error(Errc::usage, "protocolVersion: expected a string");
+    id.protocol_version = v->get<std::string>();
+  }
+  if (const auto c = j.find("capabilities"); c != j.end()) {
+    if (!c->is_object()) return Error(Errc::usage, "capabilities: expected an object");
+    id.capabilities = *c;
+  }
+  if (const auto i = j.find("clientInfo"); i != j.end()) {
+    if (!i->is_object()) return Error(Errc::usage, "clientInfo: expected an object");
+    id.client_info = *i;
+  }
+  return id;
 }
 
 Result<DiscoverResult> parse_discover_result(const nlohmann::json& result) {

@@ -37,10 +37,27 @@ struct ProtocolChoice {
 // "auto" or a version mcpleak speaks; Errc::usage listing them otherwise.
 Result<ProtocolChoice> parse_protocol_choice(std::string_view text);
 
+// Who a client says it is: what it sends in initialize's params, or (2026-07-28) in every
+// request's `_meta`. mcpleak's own: no capabilities, clientInfo mcpleak. A session that
+// `mcpleak watch` recorded keeps its client's, and its replay presents them.
+struct ClientIdentity {
+  std::string protocol_version;                               // empty: not said
+  nlohmann::json capabilities = nlohmann::json::object();
+  nlohmann::json client_info = {{"name", "mcpleak"}, {"version", "0.1.0"}};
+};
+// The identity a request carries: initialize's params, or a 2026-07-28 `_meta` envelope
+// with a protocol version. Empty for any other request.
+std::optional<ClientIdentity> client_identity_of(std::string_view method, const nlohmann::json& params);
+// {"protocolVersion", "capabilities", "clientInfo"}, as a recorded scenario's "client" holds it.
+nlohmann::json client_identity_json(const ClientIdentity& id);
+// From a scenario's "client" object; Errc::usage saying which member is wrong.
+Result<ClientIdentity> client_identity_from_json(const nlohmann::json& j);
+
 // `params` with `_meta` carrying the 2026-07-28 envelope: protocol version, client
-// capabilities (none: mcpleak answers no input requests) and client info. Keys already
-// in params._meta are kept.
-nlohmann::json with_request_meta(nlohmann::json params, std::string_view version);
+// capabilities (mcpleak's own: none, it answers no input requests) and client info. Keys
+// already in params._meta are kept.
+nlohmann::json with_request_meta(nlohmann::json params, std::string_view version,
+                                 const ClientIdentity& identity = {});
 
 // What a `server/discover` result says. Errc::protocol when it is not one.
 struct DiscoverResult {

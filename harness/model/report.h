@@ -34,6 +34,22 @@ struct PhaseInfo {
   double end_s = 0;
   double call_interval_s = 0;     // planned time between calls (1 / rate); 0 when idle or unknown
   std::string session_close;      // "delete" | "abandon" for a phase that ends sessions; else empty
+  // Calls came when a client outside mcpleak sent them (`mcpleak watch`): no planned
+  // cadence, so no gap between calls says the server stopped answering.
+  bool client_driven = false;
+};
+
+// A limit of `mcpleak watch` that a watched session crossed, and what was done about it.
+struct WatchdogEvent {
+  std::string trigger;             // "max-footprint" | "max-growth"
+  std::string detail;              // "footprint 104.9 MB > --max-footprint 100 MB"
+  double sample_t_s = 0;           // the sample that crossed it
+  std::uint64_t footprint_bytes = 0;
+  std::string action;              // "warn" | "kill"
+  double acted_at_s = 0;           // when the action was taken (after the evidence)
+  std::string evidence_dir;        // inside the run folder ("evidence-1"); empty when none
+  std::vector<std::string> evidence_files;
+  std::vector<std::string> evidence_notes;  // what could not be captured, and why
 };
 
 // Growth per session within one phase that ends sessions (analysis/session_growth.h).
@@ -99,6 +115,8 @@ struct RunInfo {
   // What mcpleak's own process and sampler cost over the run; empty for runs that
   // sampled nothing (and for run.json files written before it was recorded).
   std::optional<OwnCost> own_cost;
+  // `mcpleak watch`: the limits crossed during the session (each with its evidence).
+  std::vector<WatchdogEvent> watchdog;
   std::vector<std::string> warnings;          // collected while running
 };
 

@@ -60,8 +60,12 @@ struct Sample {
 };
 
 // Why a call was made: the scenario's own steps, opening a new session (the `sessions`
-// scenario), or reading a diagnostics tool's counters (not part of the exercise).
-enum class CallKind { scenario, session, diagnostics };
+// scenario), or reading a diagnostics tool's counters (not part of the exercise). In a
+// watched session (`mcpleak watch`), the client's tools/call, resources/read, prompts/get
+// and completion/complete are "scenario" calls; its other requests (initialize, ping,
+// tools/list, ...) and the server's requests to the client are "protocol": logged, never
+// counted as calls.
+enum class CallKind { scenario, session, diagnostics, protocol };
 
 // One tool call as calls.jsonl records it. A failed call is data, not an error.
 struct CallRecord {
@@ -76,6 +80,11 @@ struct CallRecord {
   bool interrupted = false;       // cut short by Ctrl-C/SIGTERM before any answer: no outcome
   CallKind kind = CallKind::scenario;
   int client = 0;                 // which of a phase's concurrent clients made it (0: the first)
+  // Watched sessions: the JSON-RPC method ("tools/call", "resources/read", ...), the
+  // request's size, and whether the server asked it of the client.
+  std::string method;
+  std::uint64_t request_bytes = 0;
+  bool from_server = false;
 };
 
 }  // namespace mcpleak

@@ -13,6 +13,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ReconnectCycle, cycle, start_s, 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SamplerCost, ticks, missed_ticks, period_s, tick_ms_mean, tick_ms_max,
                                                 tick_ms_median, tick_ms_p99, every_thread_interval_s,
                                                 full_scan_interval_s, fds_interval_s, detail_interval_s)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(WatchdogEvent, trigger, detail, sample_t_s, footprint_bytes, action,
+                                                acted_at_s, evidence_dir, evidence_files, evidence_notes)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(OwnCost, cpu_s, wall_s, cpu_share, peak_rss_bytes, sampler)
 
 namespace {
@@ -61,12 +63,13 @@ const char* call_kind_name(CallKind k) {
     case CallKind::scenario: return "scenario";
     case CallKind::session: return "session";
     case CallKind::diagnostics: return "diagnostics";
+    case CallKind::protocol: return "protocol";
   }
   return "scenario";
 }
 
 std::optional<CallKind> call_kind_from_name(const std::string& name) {
-  for (CallKind k : {CallKind::scenario, CallKind::session, CallKind::diagnostics}) {
+  for (CallKind k : {CallKind::scenario, CallKind::session, CallKind::diagnostics, CallKind::protocol}) {
     if (name == call_kind_name(k)) return k;
   }
   return std::nullopt;
@@ -127,6 +130,9 @@ json to_json_value(const CallRecord& c) {
   if (c.interrupted) j["interrupted"] = true;
   j["kind"] = call_kind_name(c.kind);
   if (c.client > 0) j["client"] = c.client;
+  if (!c.method.empty()) j["method"] = c.method;
+  if (c.request_bytes > 0) j["request_bytes"] = c.request_bytes;
+  if (c.from_server) j["from_server"] = true;
   return j;
 }
 
@@ -139,6 +145,7 @@ json to_json_value(const RunInfo& r) {
                       {"end_s", p.end_s},
                       {"call_interval_s", p.call_interval_s}});
     if (!p.session_close.empty()) phases.back()["session_close"] = p.session_close;
+    if (p.client_driven) phases.back()["client_driven"] = true;
   }
   json j = {{"scenario", r.scenario},
             {"server_command", r.server_command},
@@ -174,6 +181,7 @@ json to_json_value(const RunInfo& r) {
   j["orphan_check"] = r.orphan_check ? json(*r.orphan_check) : json(nullptr);
   if (!r.reconnect_cycles.empty()) j["reconnect_cycles"] = r.reconnect_cycles;
   if (r.own_cost) j["own_cost"] = *r.own_cost;
+  if (!r.watchdog.empty()) j["watchdog"] = r.watchdog;
   j["stopped_early_at_s"] = r.stopped_early_at_s ? json(*r.stopped_early_at_s) : json(nullptr);
   j["stopped_early_verdict"] = r.stopped_early_verdict ? json(verdict_name(*r.stopped_early_verdict)) : json(nullptr);
   j["stopped_early_reason"] = r.stopped_early_reason;
@@ -247,6 +255,9 @@ Result<CallRecord> call_from_json(std::string_view line) {
   c.timed_out = r.get<bool>("timed_out", !c.ok && c.error.starts_with("timeout"), false);
   c.interrupted = r.get<bool>("interrupted", false, false);
   c.client = r.get<int>("client", 0, false);
+  c.method = r.get<std::string>("method", "", false);
+  c.request_bytes = r.get<std::uint64_t>("request_bytes", 0, false);
+  c.from_server = r.get<bool>("from_server", false, false);
   const std::string kind = r.get<std::string>("kind", "scenario", false);
   if (auto k = call_kind_from_name(kind)) {
     c.kind = *k;
@@ -292,6 +303,7 @@ Result<RunInfo> run_info_from_json(std::string_view text) {
   info.resource_budgets = r.get<std::map<std::string, ResourceBudget>>("resource_budgets", {}, false);
   info.bounded_classes = r.get<std::vector<std::string>>("bounded_classes", {}, false);
   info.orphan_check = r.optional<OrphanCheck>("orphan_check");
+  info.watchdog = r.get<std::vector<WatchdogEvent>>("watchdog", {}, false);
   info.reconnect_cycles = r.get<std::vector<ReconnectCycle>>("reconnect_cycles", {}, false);
   info.own_cost = r.optional<OwnCost>("own_cost");
   info.stopped_early_at_s = r.optional<double>("stopped_early_at_s");
@@ -314,6 +326,7 @@ Result<RunInfo> run_info_from_json(std::string_view text) {
       p.end_s = pr.get<double>("end_s", 0);
       p.call_interval_s = pr.get<double>("call_interval_s", 0, false);
       p.session_close = pr.get<std::string>("session_close", "", false);
+      p.client_driven = pr.get<bool>("client_driven", false, false);
       if (pr.error) return Error(*pr.error).with("phases");
       info.phases.push_back(std::move(p));
     }

@@ -232,3 +232,30 @@ TEST_CASE("compare never ranks a side that was not exercised", "[analysis][exerc
   CHECK(compare_reports(bad, good).outcome == Comparison::not_exercised);
   CHECK(compare_reports(good, good).outcome == Comparison::same);
 }
+
+TEST_CASE("a watched session: the client's pauses are no gap, its protocol requests no calls", "[analysis][exercise]") {
+  RunInfo run = make_run(1 * kMiB, 5, 30);
+  PhaseInfo session{"session", false, 0, 120, 0, ""};
+  session.client_driven = true;
+  run.phases.push_back(session);
+  run.elapsed_s = 120;
+  // Two bursts of tool calls with a 60 s pause between (the person read the answer),
+  // and pings and tools/list that failed all along.
+  auto calls = calls_every(10, 0.5, 20, "Snapshot", 0.05, never);
+  for (const auto& c : calls_every(80, 0.5, 20, "Snapshot", 0.05, never)) calls.push_back(c);
+  for (auto c : calls_every(0, 5, 24, "", 0.001, always)) {
+    c.kind = CallKind::protocol;
+    c.method = "ping";
+    calls.push_back(c);
+  }
+  const Exercise e = analysis::assess_exercise(calls, run, run.elapsed_s);
+  CHECK(e.exercised);
+  CHECK(e.calls.ok == 40);
+  CHECK(e.calls.failed == 0);
+  CHECK(e.longest_gap_s > 55);  // measured, and allowed
+
+  // The same pause in a planned phase is a server that stopped answering.
+  run.phases[0].client_driven = false;
+  run.phases[0].call_interval_s = 0.5;
+  CHECK_FALSE(analysis::assess_exercise(calls, run, run.elapsed_s).exercised);
+}

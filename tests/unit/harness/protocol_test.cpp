@@ -3,6 +3,8 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -80,4 +82,60 @@ TEST_CASE("protocol: choosing a version, headers and result types", "[mcp][proto
 
   CHECK(mcpleak::result_type(json{{"content", json::array()}}) == "complete");
   CHECK(mcpleak::result_type(json{{"resultType", "input_required"}}) == "input_required");
+}
+
+TEST_CASE("protocol: a client's identity from initialize or from a 2026-07-28 envelope", "[mcp][protocol]") {
+  const json init = {{"protocolVersion", "2025-06-18"},
+                     {"capabilities", {{"sampling", json::object()}}},
+                     {"clientInfo", {{"name", "claude-ai"}, {"version", "0.1.0"}}}};
+  auto id = mcpleak::client_identity_of("initialize", init);
+  REQUIRE(id);
+  CHECK(id->protocol_version == "2025-06-18");
+  CHECK(id->capabilities == json{{"sampling", json::object()}});
+  CHECK(id->client_info["name"] == "claude-ai");
+
+  // A modern request carries it in _meta; the envelope mcpleak writes reads back the same.
+  mcpleak::ClientIdentity mine;
+  mine.protocol_version = "2026-07-28";
+  mine.capabilities = {{"roots", json::object()}};
+  mine.client_info = {{"name", "someone"}, {"version", "9"}};
+  const json params = mcpleak::with_request_meta({{"name", "echo"}}, "2026-07-28", mine);
+  auto back = mcpleak::client_identity_of("tools/call", params);
+  REQUIRE(back);
+  CHECK(back->protocol_version == "2026-07-28");
+  CHECK(back->capabilities == mine.capabilities);
+  CHECK(back->client_info == mine.client_info);
+
+  // Any other request says nothing of who sent it.
+  CHECK_FALSE(mcpleak::client_identity_of("tools/call", {{"name", "echo"}}));
+  CHECK_FALSE(mcpleak::client_identity_of("initialize", json::array()));
+}
+
+TEST_CASE("protocol: a recorded client block round-trips, and wrong members are named", "[mcp][protocol]") {
+  mcpleak::ClientIdentity id;
+  id.protocol_version = "2025-11-25";
+  id.capabilities = {{"elicitation", json::object()}};
+  id.client_info = {{"name", "c"}, {"version", "1"}};
+  auto back = mcpleak::client_identity_from_json(mcpleak::client_identity_json(id));
+  REQUIRE(back);
+  CHECK(back->protocol_version == id.protocol_version);
+  CHECK(back->capabilities == id.capabilities);
+  CHECK(back->client_info == id.client_info);
+
+  // Members left out keep mcpleak's own.
+  auto bare = mcpleak::client_identity_from_json(json::object());
+  REQUIRE(bare);
+  CHECK(bare->protocol_version.empty());
+  CHECK(bare->client_info["name"] == "mcpleak");
+
+  for (const auto& [bad, member] : std::vector<std::pair<json, std::string>>{
+           {json{{"protocolVersion", 5}}, "protocolVersion"},
+           {json{{"capabilities", "all"}}, "capabilities"},
+           {json{{"clientInfo", json::array()}}, "clientInfo"},
+           {json::array(), "expected"}}) {
+    auto r = mcpleak::client_identity_from_json(bad);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == mcpleak::Errc::usage);
+    CHECK(r.error().message.find(member) != std::string::npos);
+  }
 }

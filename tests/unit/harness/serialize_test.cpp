@@ -273,3 +273,59 @@ TEST_CASE("mistyped fields and non-objects are parse errors", "[model][serialize
   REQUIRE_FALSE(not_object);
   CHECK(not_object.error().code == Errc::parse);
 }
+
+TEST_CASE("a watched session's records and run info round-trip", "[model][serialize]") {
+  CallRecord sampling;  // the server asked the client, as in a watched session
+  sampling.t_s = 4.5;
+  sampling.tool = "";
+  sampling.method = "sampling/createMessage";
+  sampling.kind = mcpleak::CallKind::protocol;
+  sampling.from_server = true;
+  sampling.request_bytes = 1ull << 20;
+  sampling.response_bytes = 321;
+  sampling.latency_ms = 12.5;
+  sampling.ok = true;
+  auto back = mcpleak::call_from_json(mcpleak::to_json_value(sampling).dump());
+  REQUIRE(back);
+  CHECK(back->method == sampling.method);
+  CHECK(back->kind == mcpleak::CallKind::protocol);
+  CHECK(back->from_server);
+  CHECK(back->request_bytes == sampling.request_bytes);
+  CHECK(back->response_bytes == sampling.response_bytes);
+
+  RunInfo in = full_run_info();
+  in.phases = {{"session", false, 0, 75.5, 0, ""}};
+  in.phases[0].client_driven = true;
+  mcpleak::WatchdogEvent e;
+  e.trigger = "max-footprint";
+  e.detail = "footprint 105 MB > --max-footprint 100 MB";
+  e.sample_t_s = 5.25;
+  e.footprint_bytes = 105'000'000;
+  e.action = "kill";
+  e.acted_at_s = 5.31;
+  e.evidence_dir = "evidence-1";
+  e.evidence_files = {"smaps_rollup-42.txt", "processes.tsv"};
+  e.evidence_notes = {"sample(1): macOS only"};
+  in.watchdog = {e};
+  auto out = mcpleak::run_info_from_json(mcpleak::to_json_value(in).dump());
+  REQUIRE(out);
+  require_equal(in, *out);
+  CHECK(out->phases[0].client_driven);
+  REQUIRE(out->watchdog.size() == 1);
+  const auto& w = out->watchdog[0];
+  CHECK(w.trigger == e.trigger);
+  CHECK(w.detail == e.detail);
+  CHECK(w.sample_t_s == e.sample_t_s);
+  CHECK(w.footprint_bytes == e.footprint_bytes);
+  CHECK(w.action == e.action);
+  CHECK(w.acted_at_s == e.acted_at_s);
+  CHECK(w.evidence_dir == e.evidence_dir);
+  CHECK(w.evidence_files == e.evidence_files);
+  CHECK(w.evidence_notes == e.evidence_notes);
+
+  // Written before watch existed: no watchdog, no client_driven.
+  auto old = mcpleak::run_info_from_json(mcpleak::to_json_value(full_run_info()).dump());
+  REQUIRE(old);
+  CHECK(old->watchdog.empty());
+  CHECK_FALSE(old->phases[0].client_driven);
+}
