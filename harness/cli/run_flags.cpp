@@ -144,6 +144,8 @@ void add_run_flags(CLI::App& sub, RunFlags& f) {
 
 void remember_invocation(int argc, char** argv) { invocation().assign(argv, argv + argc); }
 
+const std::vector<std::string>& remembered_invocation() { return invocation(); }
+
 Result<std::optional<AttributionOptions>> build_attribution_options(const RunFlags& f) {
   auto mode = parse_attribute_mode(f.attribute);
   if (!mode) return mode.error();

@@ -61,6 +61,7 @@ Result<std::optional<AttributionOptions>> build_attribution_options(const RunFla
 // mcpleak's own command line, recorded in run.json (redacted) so a report can offer the
 // next command; main() calls it once.
 void remember_invocation(int argc, char** argv);
+const std::vector<std::string>& remembered_invocation();
 
 // "mcpleak-out/20261125-114304": the default output folder for a run started now.
 std::string default_out_dir();

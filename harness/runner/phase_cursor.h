@@ -15,8 +15,14 @@ namespace mcpleak {
 
 class PhaseCursor {
  public:
-  PhaseCursor(const Phase& phase, double interval_s, double start_s)
-      : phase_(phase), interval_s_(interval_s), next_call_s_(start_s) {}
+  // `recorded_pace`: each step waits its own after_s (a recorded session replayed at its
+  // pace) instead of `interval_s`; the first call goes at once, and the first step's wait
+  // applies when the steps come round again.
+  PhaseCursor(const Phase& phase, double interval_s, double start_s, bool recorded_pace = false)
+      : phase_(phase),
+        interval_s_(interval_s),
+        next_call_s_(start_s),
+        recorded_(recorded_pace && !phase.steps.empty()) {}
 
   double next_call_s() const { return next_call_s_; }
   // True when the session has had its calls and the next turn opens a new one.
@@ -36,7 +42,16 @@ class PhaseCursor {
     pace(now_s);
   }
   // The next call one interval on; a slow call does not cause a burst of catch-up calls.
-  void pace(double now_s) { next_call_s_ = std::max(next_call_s_ + interval_s_, now_s - interval_s_); }
+  // At a recorded pace, the next step's own wait after this call's planned time, or now
+  // when this call took longer (the recorded client too waited for its answers).
+  void pace(double now_s) {
+    if (recorded_) {
+      const double after = phase_.steps[step_ % phase_.steps.size()].after_s.value_or(0);
+      next_call_s_ = std::max(next_call_s_ + after, now_s);
+      return;
+    }
+    next_call_s_ = std::max(next_call_s_ + interval_s_, now_s - interval_s_);
+  }
 
  private:
   const Phase& phase_;
@@ -45,6 +60,7 @@ class PhaseCursor {
   std::size_t step_ = 0;
   std::size_t session_ = 0;
   std::uint64_t calls_in_session_ = 0;
+  bool recorded_ = false;
 };
 
 // Opens a session with initialize; its outcome is a call's (a session that cannot be

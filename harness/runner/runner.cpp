@@ -31,6 +31,7 @@
 #include "harness/runner/phase_cursor.h"
 #include "harness/runner/platform.h"
 #include "harness/runner/reconnect_run.h"
+#include "harness/runner/recorded_client.h"
 #include "harness/runner/run_dir.h"
 #include "harness/runner/server_under_test.h"
 #include "harness/sampler/sampler.h"
@@ -345,14 +346,15 @@ Run::Stop Run::run_phase(std::size_t index, std::optional<double> planned_s, Mcp
   }
   phase_name_ = phase.name;
   double rate = o_.rate_override.value_or(phase.rate_per_s.value_or(o_.scenario.rate_per_s.value_or(kDefaultRatePerS)));
-  const double interval_s = rate > 0 ? 1.0 / rate : 0;
+  const bool recorded_pace = phase.recorded_pace && !o_.rate_override;
+  const double interval_s = recorded_pace ? longest_recorded_wait_s(phase) : rate > 0 ? 1.0 / rate : 0;
   info_.phases.push_back({phase.name, phase.idle, phase_start, phase_start, phase.idle ? 0 : interval_s,
                           phase.calls_per_session.empty() ? "" : session_close_name(phase.close)});
   {
     std::lock_guard lock(record_mutex_);
     phase_start_s_ = phase_start;
   }
-  PhaseCursor cursor(phase, interval_s, phase_start);
+  PhaseCursor cursor(phase, interval_s, phase_start, recorded_pace);
   std::uint64_t calls_in_phase = 0;
   Stop stop = Stop::none;
   // After an early decision the trailing idle phase still runs, briefly, to measure
@@ -665,6 +667,7 @@ Result<Report> Run::drive(Transport& transport) {
   ClientOptions client_options;
   client_options.protocol = o_.protocol;
   client_options.handshake_first = o_.scenario.uses_sessions();
+  if (auto note = apply_recorded_client(o_.scenario, client_options); !note.empty()) info_.warnings.push_back(note);
   McpClient client(transport, [] { return stop_requested(); }, client_options);
   auto hello = client.initialize(o_.init_timeout);
   if (!hello) {

@@ -29,6 +29,13 @@ struct Loader {
         out.append(text, pos);
         break;
       }
+      // "$${" is a literal "${" (a recorded argument that holds one).
+      if (open > pos && text[open - 1] == '$') {
+        out.append(text, pos, open - pos - 1);
+        out += "${";
+        pos = open + 2;
+        continue;
+      }
       const auto close = text.find('}', open);
       if (close == std::string::npos) return fail(path, "unterminated ${ in \"" + text + "\"");
       out.append(text, pos, open - pos);
@@ -132,6 +139,9 @@ struct Loader {
           if (!sub) return sub.error();
           step.args = std::move(*sub);
         }
+        auto after = duration(sj, "after", sp);
+        if (!after) return after.error();
+        step.after_s = *after;
         ph.steps.push_back(std::move(step));
       }
     }
@@ -167,6 +177,21 @@ struct Loader {
     }
     const int lengths = ph.duration_s.has_value() + ph.share.has_value() + ph.calls.has_value();
     if (lengths > 1) return fail(path, "give at most one of \"duration\", \"share\" and \"calls\"");
+    if (const auto pace = pj.find("pace"); pace != pj.end()) {
+      if (!pace->is_string() || (*pace != "recorded" && *pace != "rate")) {
+        return fail(path + ".pace", "expected \"recorded\" (each step's \"after\") or \"rate\"");
+      }
+      ph.recorded_pace = *pace == "recorded";
+      if (ph.recorded_pace) {
+        if (ph.idle) return fail(path + ".pace", "an idle phase makes no calls");
+        for (std::size_t i = 0; i < ph.steps.size(); ++i) {
+          if (!ph.steps[i].after_s) {
+            return fail(path + ".steps[" + std::to_string(i) + "].after",
+                        "a phase with \"pace\": \"recorded\" needs each step's \"after\" (seconds after the previous call)");
+          }
+        }
+      }
+    }
     auto clients = whole_number(pj, "clients", path, 1, 64);
     if (!clients) return clients.error();
     if (*clients) {
@@ -335,6 +360,11 @@ Result<Scenario> parse_scenario(std::string_view text, const std::string& source
       s.bounded_classes.push_back(pattern.get<std::string>());
     }
   }
+  if (const auto c = doc.find("client"); c != doc.end()) {
+    auto identity = client_identity_from_json(*c);
+    if (!identity) return L.fail("$.client", identity.error().message);
+    s.client = std::move(*identity);
+  }
   if (const auto d = doc.find("diagnostics"); d != doc.end()) {
     if (!d->is_object() || !d->contains("tool") || !(*d)["tool"].is_string()) {
       return L.fail("$.diagnostics", "expected {\"tool\": NAME, \"every\": \"5s\"}");
@@ -388,7 +418,7 @@ Scenario tool_loop_scenario(const std::string& tool, const nlohmann::json& args)
   s.description = "calls " + tool + " in a loop, then stays idle to see what is retained";
   Phase loop;
   loop.name = "loop";
-  loop.steps.push_back({tool, args});
+  loop.steps.push_back({tool, args, std::nullopt});
   s.phases.push_back(std::move(loop));
   Phase idle;
   idle.name = "idle";

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "harness/mcp/protocol.h"
 #include "harness/result.h"
 
 namespace mcpleak {
@@ -19,6 +20,9 @@ namespace mcpleak {
 struct Step {
   std::string tool;
   nlohmann::json args = nlohmann::json::object();  // variables already substituted
+  // A recorded session's pace ("pace": "recorded"): seconds after the previous call was
+  // sent (for the first step: after the phase began) that the recorded client sent this one.
+  std::optional<double> after_s;
 };
 
 // How a session ends in a phase that opens sessions: DELETE with its Mcp-Session-Id, or
@@ -45,6 +49,9 @@ struct Phase {
   // "clients": this many concurrent clients, each with its own connection and session,
   // make the phase's calls (Streamable HTTP only for more than one).
   int clients = 1;
+  // "pace": "recorded": each step waits its own after_s (a session `mcpleak watch`
+  // recorded), unless --rate gives one rate for all.
+  bool recorded_pace = false;
 };
 
 struct DiagnosticsSpec {
@@ -72,6 +79,9 @@ struct Scenario {
   std::optional<ReconnectSpec> reconnect;  // set: no phases; cycles of start, calls, disconnect
   // Class-name globs whose live objects must stay bounded ("bounded_classes": ["AX*"]).
   std::vector<std::string> bounded_classes;
+  // "client": the identity a recorded session's client presented (protocol version,
+  // capabilities, clientInfo); the replay presents it too. Empty: mcpleak's own.
+  std::optional<ClientIdentity> client;
   // Defaults the command line may override.
   std::optional<double> duration_s;
   std::optional<double> budget_bytes_per_min;

@@ -72,6 +72,15 @@ Result<std::unique_ptr<Transport>> ServerUnderTest::open_transport(const std::fu
   return another_http_transport();
 }
 
+std::optional<ChildPipes> ServerUnderTest::take_stdio() {
+  if (attached() || !group_ || !pipes_.stdout_read) return std::nullopt;
+  return std::move(pipes_);
+}
+
+void ServerUnderTest::signal_leader(int signal) {
+  if (group_) group_->signal_leader(signal);
+}
+
 std::unique_ptr<Transport> ServerUnderTest::another_http_transport() const {
   HttpTransportOptions options;
   options.read_timeout = launch_.call_timeout + std::chrono::seconds(5);  // McpClient's timeout comes first

@@ -60,6 +60,12 @@ class ServerUnderTest {
   // without --http is only sampled. Errc::server_exited when it exited before listening,
   // Errc::timeout when nothing listened in time, Errc::io when `cancelled` said stop.
   Result<std::unique_ptr<Transport>> open_transport(const std::function<bool()>& cancelled);
+  // The spawned server's stdio pipes, for a caller that moves the bytes itself (the proxy
+  // of `mcpleak watch`) instead of open_transport(); it then closes stdin itself before
+  // disconnect(). Empty when attached or already taken.
+  std::optional<ChildPipes> take_stdio();
+  // Sends `signal` to the spawned leader alone (the watchdog's SIGTERM). No-op when attached.
+  void signal_leader(int signal);
   // Another HTTP connection with its own session, for concurrent clients.
   std::unique_ptr<Transport> another_http_transport() const;
   // A server that exited keeps its last words in the pipes a moment longer: read them to

@@ -64,6 +64,13 @@ Result<double> parse_budget_bytes_per_min(std::string_view text) {
   return n * scale * per_min;
 }
 
+Result<double> parse_size_bytes(std::string_view text) {
+  if (text.find('/') == std::string_view::npos) {
+    if (auto bytes = parse_budget_bytes_per_min(std::string(text) + "/min")) return *bytes;
+  }
+  return Error(Errc::usage, "'" + std::string(text) + "' is not a size (try 400MB, 1.5GiB, 512KiB)");
+}
+
 Result<double> parse_fraction(std::string_view text) {
   double n = 0;
   std::string_view unit;

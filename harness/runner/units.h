@@ -16,6 +16,8 @@ namespace mcpleak {
 Result<double> parse_duration_s(std::string_view text);
 // Bytes per minute. Errc::usage when malformed.
 Result<double> parse_budget_bytes_per_min(std::string_view text);
+// Bytes from "400MB", "1.5GiB", "512KiB" or a bare number. Errc::usage when malformed.
+Result<double> parse_size_bytes(std::string_view text);
 // A fraction in [0, 1] from "20%" or "0.2". Errc::usage when malformed or out of range.
 Result<double> parse_fraction(std::string_view text);
 

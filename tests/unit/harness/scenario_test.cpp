@@ -423,3 +423,62 @@ TEST_CASE("a scenario names the classes that must stay bounded", "[runner][scena
     CHECK(e.error().message.find("$.bounded_classes") != std::string::npos);
   }
 }
+
+TEST_CASE("a recorded scenario: pace, each step's wait, the client and literal ${", "[runner][scenario]") {
+  const std::string text = R"({"name":"recorded",
+    "client":{"protocolVersion":"2025-06-18","capabilities":{"sampling":{}},
+              "clientInfo":{"name":"claude-ai","version":"0.1.0"}},
+    "vars":{"token":"REDACTED"},
+    "phases":[{"name":"session","pace":"recorded","steps":[
+      {"tool":"echo","args":{"text":"costs $${HOME} and $5","key":"${token}"},"after":0},
+      {"tool":"Snapshot","after":"2.5s"}]}]})";
+  auto s = parse_scenario(text, "rec.json", {});
+  if (!s) FAIL(s.error().describe());
+  REQUIRE(s->client);
+  CHECK(s->client->protocol_version == "2025-06-18");
+  CHECK(s->client->capabilities == json{{"sampling", json::object()}});
+  CHECK(s->client->client_info["name"] == "claude-ai");
+  const auto& phase = s->phases.at(0);
+  CHECK(phase.recorded_pace);
+  REQUIRE(phase.steps.size() == 2);
+  CHECK(phase.steps[0].args["text"] == "costs ${HOME} and $5");
+  CHECK(phase.steps[0].args["key"] == "REDACTED");
+  CHECK(*phase.steps[0].after_s == 0);
+  CHECK(*phase.steps[1].after_s == 2.5);
+
+  // Without "pace" the steps' waits are kept but the phase runs at its rate.
+  auto plain = parse_scenario(R"({"name":"x","phases":[{"name":"p","steps":[{"tool":"T","after":1}]}]})", "p.json", {});
+  REQUIRE(plain);
+  CHECK_FALSE(plain->phases[0].recorded_pace);
+  CHECK_FALSE(parse_scenario(R"({"name":"x","phases":[{"name":"p","steps":[{"tool":"T"}]}]})", "p.json", {})
+                  ->client);
+}
+
+TEST_CASE("recorded pace errors name the JSON path", "[runner][scenario]") {
+  struct Case {
+    const char* text;
+    const char* path;
+  };
+  const std::vector<Case> cases = {
+      {R"({"name":"x","phases":[{"name":"p","pace":"fast","steps":[{"tool":"T","after":1}]}]})", "$.phases[0].pace"},
+      {R"({"name":"x","phases":[{"name":"p","pace":"recorded","steps":[{"tool":"T","after":1},{"tool":"T"}]}]})",
+       "$.phases[0].steps[1].after"},
+      {R"({"name":"x","phases":[{"name":"p","steps":[{"tool":"T","after":"soon"}]}]})", "$.phases[0].steps[0].after"},
+      {R"({"name":"x","phases":[{"name":"p","pace":"recorded","idle":true}]})", "$.phases[0].pace"},
+      {R"({"name":"x","client":{"protocolVersion":7},"phases":[{"name":"p","idle":true}]})", "$.client"},
+      {R"({"name":"x","client":[],"phases":[{"name":"p","idle":true}]})", "$.client"},
+      {R"({"name":"x","phases":[{"name":"p","steps":[{"tool":"T","args":{"a":"$${x"}}]}]})", ""},
+  };
+  for (const auto& c : cases) {
+    INFO(c.text);
+    auto s = parse_scenario(c.text, "bad.json", {});
+    if (std::string(c.path).empty()) {  // an escaped "${" needs no closing brace
+      CHECK(s);
+      continue;
+    }
+    REQUIRE_FALSE(s);
+    const std::string d = s.error().describe();
+    INFO(d);
+    CHECK(d.rfind(std::string("bad.json: usage: ") + c.path + ": ", 0) == 0);
+  }
+}

@@ -118,3 +118,25 @@ TEST_CASE("resource budgets: per call, per minute, allowance, off, over the defa
     CHECK(r.error().code == Errc::usage);
   }
 }
+
+TEST_CASE("sizes in decimal and binary units, and what is not a size", "[runner][units]") {
+  struct Case {
+    const char* text;
+    double bytes;
+  };
+  const Case cases[] = {{"400MB", 400e6}, {"1.5GiB", 1.5 * 1024 * 1024 * 1024}, {"512KiB", 512 * 1024.0},
+                        {"100 MB", 100e6}, {"4096", 4096}};
+  for (const auto& c : cases) {
+    INFO(c.text);
+    auto b = mcpleak::parse_size_bytes(c.text);
+    REQUIRE(b);
+    CHECK(*b == Approx(c.bytes));
+  }
+  for (const char* text : {"", "lots", "400MB/min", "-3MB", "5 parsecs"}) {
+    INFO("'" << text << "'");
+    auto b = mcpleak::parse_size_bytes(text);
+    REQUIRE_FALSE(b);
+    CHECK(b.error().code == Errc::usage);
+    CHECK(b.error().message.find("'" + std::string(text) + "'") != std::string::npos);
+  }
+}
