@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <vector>
 
 #include "harness/result.h"
 #include "probes/footprint_parse.h"
@@ -21,6 +22,11 @@ Result<FootprintReport> run_footprint(pid_t pid);
 
 // `/usr/bin/vmmap -summary PID`, parsed. Same errors as run_footprint; 60 s limit.
 Result<VmmapSummary> run_vmmap_summary(pid_t pid);
+
+// The raw texts of `vmmap -summary PID` and `footprint -f bytes PID...` (several pids in
+// one call), for evidence saved as the tools printed it. Same errors as run_footprint.
+Result<std::string> run_vmmap_summary_text(pid_t pid);
+Result<std::string> run_footprint_text(const std::vector<pid_t>& pids);
 
 // `/usr/bin/sample PID SECONDS -mayDie -file TMP`: the raw report text, for saving beside
 // the run's report and for parse_sample_top_frames. seconds in [1, 60]; limit seconds+60 s.

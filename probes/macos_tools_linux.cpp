@@ -13,6 +13,14 @@ Result<VmmapSummary> run_vmmap_summary(pid_t pid) {
   return Error(Errc::io, "vmmap(1) runs only on macOS").with("pid " + std::to_string(pid));
 }
 
+Result<std::string> run_vmmap_summary_text(pid_t pid) {
+  return Error(Errc::io, "vmmap(1) runs only on macOS").with("pid " + std::to_string(pid));
+}
+
+Result<std::string> run_footprint_text(const std::vector<pid_t>& /*pids*/) {
+  return Error(Errc::io, "footprint(1) runs only on macOS");
+}
+
 Result<std::string> run_sample(pid_t pid, int /*seconds*/) {
   return Error(Errc::io, "sample(1) runs only on macOS").with("pid " + std::to_string(pid));
 }

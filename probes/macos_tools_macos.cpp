@@ -216,6 +216,20 @@ Result<VmmapSummary> run_vmmap_summary(pid_t pid) {
   return summary;
 }
 
+Result<std::string> run_vmmap_summary_text(pid_t pid) {
+  auto output = run_tool({"/usr/bin/vmmap", "-summary", std::to_string(pid)}, std::chrono::seconds(60));
+  if (!output) return Error(output.error()).with("pid " + std::to_string(pid));
+  return output->out;
+}
+
+Result<std::string> run_footprint_text(const std::vector<pid_t>& pids) {
+  std::vector<std::string> argv{"/usr/bin/footprint", "-f", "bytes"};
+  for (pid_t pid : pids) argv.push_back(std::to_string(pid));
+  auto output = run_tool(argv, std::chrono::seconds(60));
+  if (!output) return output.error();
+  return output->out;
+}
+
 Result<std::string> run_sample(pid_t pid, int seconds) {
   const std::string where = "pid " + std::to_string(pid);
   if (seconds < 1 || seconds > 60)

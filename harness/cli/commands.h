@@ -25,5 +25,6 @@ Command add_probe_command(CLI::App& app);
 Command add_compare_command(CLI::App& app);
 Command add_ab_command(CLI::App& app);
 Command add_servers_command(CLI::App& app);
+Command add_watch_command(CLI::App& app);
 
 }  // namespace mcpleak::cli

@@ -36,7 +36,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "mcpleak 0.1.0");
   const cli::Command commands[] = {cli::add_run_command(app), cli::add_compare_command(app),
                                    cli::add_ab_command(app), cli::add_report_command(app),
-                                   cli::add_probe_command(app), cli::add_servers_command(app)};
+                                   cli::add_probe_command(app), cli::add_servers_command(app),
+                                   cli::add_watch_command(app)};
 
   try {
     app.parse(args);
@@ -44,9 +45,9 @@ int main(int argc, char** argv) {
     const int rc = app.exit(e);
     return rc == 0 ? 0 : cli::kExitUsage;
   }
-  // `run` and `ab` start servers: fork the guardian that kills them should mcpleak die by
-  // SIGKILL, now, while no thread and no server pipe exists yet.
-  if (app.got_subcommand("run") || app.got_subcommand("ab")) {
+  // `run`, `ab` and `watch` start servers: fork the guardian that kills them should mcpleak
+  // die by SIGKILL, now, while no thread and no server pipe exists yet.
+  if (app.got_subcommand("run") || app.got_subcommand("ab") || app.got_subcommand("watch")) {
     if (auto started = Guardian::start_process_guardian(); !started) {
       std::fprintf(stderr, "mcpleak: warning: %s (servers may outlive a SIGKILL of mcpleak)\n",
                    started.error().describe().c_str());

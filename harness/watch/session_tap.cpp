@@ -1,0 +1,198 @@
+#include "harness/watch/session_tap.h"
+
+#include "harness/mcp/json_members.h"
+
+namespace mcpleak {
+namespace {
+
+std::string id_key(const nlohmann::json& id) { return id.dump(); }
+
+}  // namespace
+
+bool is_counted_call(std::string_view method) {
+  return method == "tools/call" || method == "resources/read" || method == "prompts/get" ||
+         method == "completion/complete";
+}
+
+SessionTap::SessionTap(std::size_t max_line_bytes, bool keep_tool_args)
+    : keep_tool_args_(keep_tool_args), from_client_(max_line_bytes), from_server_(max_line_bytes) {}
+
+void SessionTap::client_bytes(std::string_view bytes, double t_s) {
+  std::lock_guard lock(mutex_);
+  const auto before = from_client_.oversized_lines();
+  from_client_.feed(bytes, [&](std::string_view line) { client_line(line, t_s); });
+  counters_.oversized_lines += from_client_.oversized_lines() - before;
+}
+
+void SessionTap::server_bytes(std::string_view bytes, double t_s) {
+  std::lock_guard lock(mutex_);
+  const auto before = from_server_.oversized_lines();
+  from_server_.feed(bytes, [&](std::string_view line) { server_line(line, t_s); });
+  counters_.oversized_lines += from_server_.oversized_lines() - before;
+}
+
+void SessionTap::client_line(std::string_view line, double t_s) {
+  for (const Incoming& in : classify_line(line)) {
+    switch (in.kind) {
+      case MessageKind::request: {
+        ++counters_.client_requests;
+        Pending p{in.method, "", t_s, line.size()};
+        if (in.method == "tools/call") p.tool = string_member(in.payload, "name");
+        if (p.tool.empty()) p.tool = in.method;
+        if (auto who = client_identity_of(in.method, in.payload); who && (!identity_ || in.method == "initialize")) {
+          identity_ = std::move(who);
+          if (protocol_version_.empty() && in.method != "initialize") protocol_version_ = identity_->protocol_version;
+        }
+        if (in.method == "initialize") initialize_id_ = id_key(in.id);
+        if (keep_tool_args_ && in.method == "tools/call") {
+          ObservedToolCall call{t_s, p.tool, nlohmann::json::object()};
+          if (const auto a = in.payload.find("arguments"); in.payload.is_object() && a != in.payload.end()) {
+            call.args = *a;
+          }
+          tool_calls_.push_back(std::move(call));
+        }
+        client_pending_[id_key(in.id)] = std::move(p);
+        break;
+      }
+      case MessageKind::notification:
+        ++counters_.client_notifications;
+        // A cancelled request may never be answered: it ends here, without an outcome.
+        if (in.method == "notifications/cancelled" && in.payload.is_object()) {
+          if (const auto id = in.payload.find("requestId"); id != in.payload.end()) {
+            if (auto it = client_pending_.find(id_key(*id)); it != client_pending_.end()) {
+              ++counters_.cancelled;
+              CallRecord r;
+              r.t_s = it->second.t_s;
+              r.tool = it->second.tool;
+              r.method = it->second.method;
+              r.request_bytes = it->second.bytes;
+              r.latency_ms = (t_s - it->second.t_s) * 1000;
+              r.error = "cancelled by the client";
+              r.interrupted = true;
+              r.kind = is_counted_call(r.method) ? CallKind::scenario : CallKind::protocol;
+              done_.push_back(std::move(r));
+              client_pending_.erase(it);
+            }
+          }
+        }
+        break;
+      case MessageKind::response:
+      case MessageKind::error: complete(server_pending_, in, line.size(), t_s, true); break;
+      case MessageKind::invalid: ++counters_.client_non_json_lines; break;
+    }
+  }
+}
+
+void SessionTap::server_line(std::string_view line, double t_s) {
+  for (const Incoming& in : classify_line(line)) {
+    switch (in.kind) {
+      case MessageKind::request:
+        ++counters_.server_requests;
+        server_pending_[id_key(in.id)] = Pending{in.method, in.method, t_s, line.size()};
+        break;
+      case MessageKind::notification: ++counters_.server_notifications; break;
+      case MessageKind::response:
+      case MessageKind::error:
+        if (in.kind == MessageKind::response && !initialize_id_.empty() && id_key(in.id) == initialize_id_) {
+          protocol_version_ = string_member(in.payload, "protocolVersion");
+          if (const auto info = in.payload.find("serverInfo"); info != in.payload.end() && info->is_object()) {
+            const std::string version = string_member(*info, "version");
+            server_name_ = string_member(*info, "name") + (version.empty() ? "" : " " + version);
+          }
+          initialize_id_.clear();
+        }
+        complete(client_pending_, in, line.size(), t_s, false);
+        break;
+      case MessageKind::invalid:
+        if (counters_.server_non_json_lines++ == 0) counters_.first_server_junk = std::string(line.substr(0, 120));
+        break;
+    }
+  }
+}
+
+void SessionTap::complete(std::map<std::string, Pending>& pending, const Incoming& in, std::size_t line_bytes,
+                          double t_s, bool from_server) {
+  const auto it = pending.find(id_key(in.id));
+  if (it == pending.end()) {
+    ++counters_.unmatched_responses;
+    return;
+  }
+  CallRecord r;
+  r.t_s = it->second.t_s;
+  r.tool = it->second.tool;
+  r.method = it->second.method;
+  r.request_bytes = it->second.bytes;
+  r.latency_ms = (t_s - it->second.t_s) * 1000;
+  r.response_bytes = line_bytes;
+  r.from_server = from_server;
+  r.kind = !from_server && is_counted_call(r.method) ? CallKind::scenario : CallKind::protocol;
+  if (in.kind == MessageKind::error) {
+    r.error = error_text(in.payload);
+  } else if (r.method == "tools/call" && bool_member(in.payload, "isError", false)) {
+    r.error = "isError: " + tool_error_text(in.payload);
+  } else {
+    r.ok = true;
+  }
+  if (r.kind == CallKind::scenario) ++calls_done_;
+  done_.push_back(std::move(r));
+  pending.erase(it);
+}
+
+void SessionTap::end_session(double t_s) {
+  std::lock_guard lock(mutex_);
+  for (auto* pending : {&client_pending_, &server_pending_}) {
+    for (const auto& [id, p] : *pending) {
+      CallRecord r;
+      r.t_s = p.t_s;
+      r.tool = p.tool;
+      r.method = p.method;
+      r.request_bytes = p.bytes;
+      r.latency_ms = (t_s - p.t_s) * 1000;
+      r.error = "no response before the session ended";
+      r.interrupted = true;
+      r.from_server = pending == &server_pending_;
+      r.kind = !r.from_server && is_counted_call(p.method) ? CallKind::scenario : CallKind::protocol;
+      done_.push_back(std::move(r));
+    }
+    pending->clear();
+  }
+}
+
+std::vector<CallRecord> SessionTap::take_records() {
+  std::lock_guard lock(mutex_);
+  std::vector<CallRecord> out;
+  out.swap(done_);
+  return out;
+}
+
+std::uint64_t SessionTap::calls_done() const {
+  std::lock_guard lock(mutex_);
+  return calls_done_;
+}
+
+std::optional<ClientIdentity> SessionTap::client_identity() const {
+  std::lock_guard lock(mutex_);
+  return identity_;
+}
+
+std::string SessionTap::server_name() const {
+  std::lock_guard lock(mutex_);
+  return server_name_;
+}
+
+std::string SessionTap::protocol_version() const {
+  std::lock_guard lock(mutex_);
+  return protocol_version_;
+}
+
+std::vector<ObservedToolCall> SessionTap::tool_calls() const {
+  std::lock_guard lock(mutex_);
+  return tool_calls_;
+}
+
+TapCounters SessionTap::counters() const {
+  std::lock_guard lock(mutex_);
+  return counters_;
+}
+
+}  // namespace mcpleak
