@@ -14,6 +14,21 @@ bool is_counted_call(std::string_view method) {
          method == "completion/complete";
 }
 
+// The record of a request that ended at t_s (answered, cancelled or left unanswered);
+// the caller fills in the outcome. Only a client's tool, resource, prompt or completion
+// request counts as a call; the rest is protocol.
+CallRecord SessionTap::record_of(const Pending& p, double t_s, bool from_server) {
+  CallRecord r;
+  r.t_s = p.t_s;
+  r.tool = p.tool;
+  r.method = p.method;
+  r.request_bytes = p.bytes;
+  r.latency_ms = (t_s - p.t_s) * 1000;
+  r.from_server = from_server;
+  r.kind = !from_server && is_counted_call(p.method) ? CallKind::scenario : CallKind::protocol;
+  return r;
+}
+
 SessionTap::SessionTap(std::size_t max_line_bytes, bool keep_tool_args)
     : keep_tool_args_(keep_tool_args), from_client_(max_line_bytes), from_server_(max_line_bytes) {}
 
@@ -61,15 +76,9 @@ void SessionTap::client_line(std::string_view line, double t_s) {
           if (const auto id = in.payload.find("requestId"); id != in.payload.end()) {
             if (auto it = client_pending_.find(id_key(*id)); it != client_pending_.end()) {
               ++counters_.cancelled;
-              CallRecord r;
-              r.t_s = it->second.t_s;
-              r.tool = it->second.tool;
-              r.method = it->second.method;
-              r.request_bytes = it->second.bytes;
-              r.latency_ms = (t_s - it->second.t_s) * 1000;
+              CallRecord r = record_of(it->second, t_s, false);
               r.error = "cancelled by the client";
               r.interrupted = true;
-              r.kind = is_counted_call(r.method) ? CallKind::scenario : CallKind::protocol;
               done_.push_back(std::move(r));
               client_pending_.erase(it);
             }
@@ -117,15 +126,8 @@ void SessionTap::complete(std::map<std::string, Pending>& pending, const Incomin
     ++counters_.unmatched_responses;
     return;
   }
-  CallRecord r;
-  r.t_s = it->second.t_s;
-  r.tool = it->second.tool;
-  r.method = it->second.method;
-  r.request_bytes = it->second.bytes;
-  r.latency_ms = (t_s - it->second.t_s) * 1000;
+  CallRecord r = record_of(it->second, t_s, from_server);
   r.response_bytes = line_bytes;
-  r.from_server = from_server;
-  r.kind = !from_server && is_counted_call(r.method) ? CallKind::scenario : CallKind::protocol;
   if (in.kind == MessageKind::error) {
     r.error = error_text(in.payload);
   } else if (r.method == "tools/call" && bool_member(in.payload, "isError", false)) {
@@ -142,16 +144,9 @@ void SessionTap::end_session(double t_s) {
   std::lock_guard lock(mutex_);
   for (auto* pending : {&client_pending_, &server_pending_}) {
     for (const auto& [id, p] : *pending) {
-      CallRecord r;
-      r.t_s = p.t_s;
-      r.tool = p.tool;
-      r.method = p.method;
-      r.request_bytes = p.bytes;
-      r.latency_ms = (t_s - p.t_s) * 1000;
+      CallRecord r = record_of(p, t_s, pending == &server_pending_);
       r.error = "no response before the session ended";
       r.interrupted = true;
-      r.from_server = pending == &server_pending_;
-      r.kind = !r.from_server && is_counted_call(p.method) ? CallKind::scenario : CallKind::protocol;
       done_.push_back(std::move(r));
     }
     pending->clear();

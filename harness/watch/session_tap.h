@@ -67,6 +67,7 @@ class SessionTap {
     double t_s = 0;
     std::uint64_t bytes = 0;
   };
+  static CallRecord record_of(const Pending& p, double t_s, bool from_server);
   void client_line(std::string_view line, double t_s);
   void server_line(std::string_view line, double t_s);
   void complete(std::map<std::string, Pending>& pending, const Incoming& in, std::size_t line_bytes, double t_s,
