@@ -15,6 +15,7 @@
 #include <fstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "tests/e2e/e2e_support.h"
@@ -77,14 +78,19 @@ bool any_warning(const json& run, const std::string& part) {
   return false;
 }
 
-// The tools of the calls.jsonl records that are scenario calls (tools/call ...), in order.
+// The tools of the calls.jsonl records that are scenario calls (tools/call ...), in the
+// order they were requested (t_s): a record is written when its call ends, and a call
+// left unanswered is written last.
 std::vector<std::string> tool_sequence(const std::filesystem::path& calls, int phase = -1) {
-  std::vector<std::string> tools;
+  std::vector<std::pair<double, std::string>> timed;
   for (const auto& c : jsonl(calls)) {
     if (c.value("kind", "scenario") != "scenario") continue;
     if (phase >= 0 && c.value("phase", 0) != phase) continue;
-    tools.push_back(c["tool"].get<std::string>());
+    timed.emplace_back(c.value("t_s", 0.0), c["tool"].get<std::string>());
   }
+  std::stable_sort(timed.begin(), timed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::string> tools;
+  for (auto& [t, tool] : timed) tools.push_back(std::move(tool));
   return tools;
 }
 
