@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -11,6 +10,7 @@
 
 #include "harness/attribution/heaptrack_install.h"
 #include "harness/cli/from_config.h"
+#include "harness/runner/run_dir.h"
 #include "harness/runner/units.h"
 
 #ifndef MCPLEAK_SCENARIO_DIR
@@ -180,12 +180,7 @@ Result<std::optional<AttributionOptions>> build_attribution_options(const RunFla
 }
 
 std::string default_out_dir() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  ::localtime_r(&now, &tm);
-  char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-  return std::string("mcpleak-out/") + stamp + "-" + std::to_string(::getpid());
+  return "mcpleak-out/" + local_time_text("%Y%m%d-%H%M%S") + "-" + std::to_string(::getpid());
 }
 
 // "Name: value" -> {"Name", "value"}.

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -98,6 +99,14 @@ Result<Report> analyse_and_write_reports(const std::string& dir) {
     if (auto w = write_atomically(root / name, write); !w) return w.error();
   }
   return report;
+}
+
+std::string local_time_text(const char* format) {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  ::localtime_r(&now, &tm);
+  char text[64];
+  return std::strftime(text, sizeof text, format, &tm) ? text : "";
 }
 
 }  // namespace mcpleak

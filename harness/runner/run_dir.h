@@ -26,4 +26,7 @@ Result<void> write_run_info(const std::string& dir, const RunInfo& run);
 // Analyses the folder and (re)writes report.json, summary.md, junit.xml, report.html.
 Result<Report> analyse_and_write_reports(const std::string& dir);
 
+// The local time now in strftime's `format` ("%Y%m%d-%H%M%S" for folder names).
+std::string local_time_text(const char* format);
+
 }  // namespace mcpleak

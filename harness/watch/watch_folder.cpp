@@ -5,8 +5,9 @@
 #include <array>
 #include <cctype>
 #include <cstdlib>
-#include <ctime>
 #include <filesystem>
+
+#include "harness/runner/run_dir.h"
 
 namespace mcpleak {
 namespace {
@@ -56,12 +57,7 @@ std::string server_short_name(const std::vector<std::string>& command) {
 }
 
 std::string watch_folder_name(const std::vector<std::string>& command) {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  ::localtime_r(&now, &tm);
-  char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-  return std::string(stamp) + "-" + server_short_name(command) + "-" + std::to_string(::getpid());
+  return local_time_text("%Y%m%d-%H%M%S") + "-" + server_short_name(command) + "-" + std::to_string(::getpid());
 }
 
 }  // namespace mcpleak

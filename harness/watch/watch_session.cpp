@@ -43,15 +43,6 @@ using Clock = std::chrono::steady_clock;
 constexpr std::uint64_t kServerLogCap = 256ull << 20;
 constexpr auto kTurn = std::chrono::milliseconds(50);
 
-std::string local_time_iso() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  ::localtime_r(&now, &tm);
-  char text[40];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S%z", &tm);
-  return text;
-}
-
 // A duplicate of one of our stdio fds, owned by a pump (closing it leaves ours open).
 UniqueFd duplicate(int fd) { return UniqueFd(::fcntl(fd, F_DUPFD_CLOEXEC, 3)); }
 
@@ -359,7 +350,7 @@ void WatchSession::write_recording() {
   rec.name = "recorded-" + std::filesystem::path(o_.out_dir).filename().string();
   const std::string name = tap_->server_name();
   rec.server = name.empty() ? info_.server_command.empty() ? "a server" : info_.server_command.front() : name;
-  rec.recorded_at = local_time_iso();
+  rec.recorded_at = local_time_text("%Y-%m-%dT%H:%M:%S%z");
   rec.client = tap_->client_identity();
   rec.redact = o_.redact;
   const auto doc = recorded_scenario(tap_->tool_calls(), rec);
