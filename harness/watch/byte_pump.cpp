@@ -83,6 +83,7 @@ void BytePump::run() {
       if (n < 0) why = std::string("read: ") + std::strerror(errno);
       return finish(destination_ok ? PumpEnd::source_closed : PumpEnd::destination_closed, why);
     }
+    const auto read_at = Clock::now();
     const std::string_view chunk(buffer.data(), static_cast<std::size_t>(n));
     if (destination_ok && !write_all(chunk)) {
       if (stopping_.load()) return finish(PumpEnd::stopped, "");
@@ -92,7 +93,7 @@ void BytePump::run() {
       to_.reset();
     }
     bytes_ += chunk.size();
-    if (observe_) observe_(chunk);
+    if (observe_) observe_(chunk, read_at);
   }
 }
 

@@ -1,6 +1,9 @@
 // One direction of the proxy: moves bytes from one fd to another on its own thread,
 // unchanged and in order. Each chunk is written whole before it is shown to `observe`
 // (the session tap), so reading the traffic never changes or holds back what passes.
+// The observer gets the time the chunk was read, before it was written: the two
+// directions' observers run on two threads, and a client's answer can reach the tap
+// before the server's request it answers, but never with an earlier read time.
 // The pump ends at EOF or a read error of the source, a write error of the destination
 // (unless told to keep draining), or stop(); it then closes both fds it owns, which is how
 // the far side learns this direction is over (the server's stdin EOF, the client's stdout EOF).
@@ -24,7 +27,8 @@ enum class PumpEnd { running, source_closed, destination_closed, stopped };
 
 class BytePump {
  public:
-  using Observer = std::function<void(std::string_view bytes)>;
+  using Clock = std::chrono::steady_clock;
+  using Observer = std::function<void(std::string_view bytes, Clock::time_point read_at)>;
   // Starts at once. `keep_draining`: after a write error keep reading the source and
   // discard it (a server's stderr must never block because the client closed ours).
   BytePump(UniqueFd from, UniqueFd to, Observer observe, bool keep_draining = false);

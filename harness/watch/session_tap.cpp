@@ -7,6 +7,10 @@ namespace {
 
 std::string id_key(const nlohmann::json& id) { return id.dump(); }
 
+// Early responses wait for their request at most this many at a time; beyond it a
+// response to nothing is counted as unmatched at once (a server answering ids nobody sent).
+constexpr std::size_t kMaxEarlyResponses = 256;
+
 }  // namespace
 
 bool is_counted_call(std::string_view method) {
@@ -66,7 +70,7 @@ void SessionTap::client_line(std::string_view line, double t_s) {
           }
           tool_calls_.push_back(std::move(call));
         }
-        client_pending_[id_key(in.id)] = std::move(p);
+        add_pending(client_pending_, early_from_server_, in.id, std::move(p), false);
         break;
       }
       case MessageKind::notification:
@@ -86,7 +90,7 @@ void SessionTap::client_line(std::string_view line, double t_s) {
         }
         break;
       case MessageKind::response:
-      case MessageKind::error: complete(server_pending_, in, line.size(), t_s, true); break;
+      case MessageKind::error: complete(server_pending_, early_from_client_, in, line.size(), t_s, true); break;
       case MessageKind::invalid: ++counters_.client_non_json_lines; break;
     }
   }
@@ -97,7 +101,7 @@ void SessionTap::server_line(std::string_view line, double t_s) {
     switch (in.kind) {
       case MessageKind::request:
         ++counters_.server_requests;
-        server_pending_[id_key(in.id)] = Pending{in.method, in.method, t_s, line.size()};
+        add_pending(server_pending_, early_from_client_, in.id, Pending{in.method, in.method, t_s, line.size()}, true);
         break;
       case MessageKind::notification: ++counters_.server_notifications; break;
       case MessageKind::response:
@@ -110,7 +114,7 @@ void SessionTap::server_line(std::string_view line, double t_s) {
           }
           initialize_id_.clear();
         }
-        complete(client_pending_, in, line.size(), t_s, false);
+        complete(client_pending_, early_from_server_, in, line.size(), t_s, false);
         break;
       case MessageKind::invalid:
         if (counters_.server_non_json_lines++ == 0) counters_.first_server_junk = std::string(line.substr(0, 120));
@@ -119,14 +123,38 @@ void SessionTap::server_line(std::string_view line, double t_s) {
   }
 }
 
-void SessionTap::complete(std::map<std::string, Pending>& pending, const Incoming& in, std::size_t line_bytes,
-                          double t_s, bool from_server) {
-  const auto it = pending.find(id_key(in.id));
-  if (it == pending.end()) {
-    ++counters_.unmatched_responses;
+// A request whose answer already arrived is done at once: the answer was read after
+// the request (read times are taken before forwarding), so a held response with the same
+// id and an earlier time answered some earlier request, not this one.
+void SessionTap::add_pending(PendingById& pending, EarlyById& early, const nlohmann::json& id, Pending p,
+                             bool from_server) {
+  const std::string key = id_key(id);
+  if (const auto e = early.find(key); e != early.end() && e->second.t_s >= p.t_s) {
+    finish(p, e->second.in, e->second.bytes, e->second.t_s, from_server);
+    early.erase(e);
     return;
   }
-  CallRecord r = record_of(it->second, t_s, from_server);
+  pending[key] = std::move(p);
+}
+
+void SessionTap::complete(PendingById& pending, EarlyById& early, const Incoming& in, std::size_t line_bytes,
+                          double t_s, bool from_server) {
+  const std::string key = id_key(in.id);
+  const auto it = pending.find(key);
+  if (it == pending.end()) {
+    if (early.size() < kMaxEarlyResponses && !early.count(key)) {
+      early[key] = EarlyResponse{in, line_bytes, t_s};
+    } else {
+      ++counters_.unmatched_responses;
+    }
+    return;
+  }
+  finish(it->second, in, line_bytes, t_s, from_server);
+  pending.erase(it);
+}
+
+void SessionTap::finish(const Pending& p, const Incoming& in, std::size_t line_bytes, double t_s, bool from_server) {
+  CallRecord r = record_of(p, t_s, from_server);
   r.response_bytes = line_bytes;
   if (in.kind == MessageKind::error) {
     r.error = error_text(in.payload);
@@ -137,7 +165,6 @@ void SessionTap::complete(std::map<std::string, Pending>& pending, const Incomin
   }
   if (r.kind == CallKind::scenario) ++calls_done_;
   done_.push_back(std::move(r));
-  pending.erase(it);
 }
 
 void SessionTap::end_session(double t_s) {
@@ -151,6 +178,10 @@ void SessionTap::end_session(double t_s) {
     }
     pending->clear();
   }
+  // Responses still waiting for a request answered nothing that was seen.
+  counters_.unmatched_responses += early_from_server_.size() + early_from_client_.size();
+  early_from_server_.clear();
+  early_from_client_.clear();
 }
 
 std::vector<CallRecord> SessionTap::take_records() {
@@ -187,7 +218,9 @@ std::vector<ObservedToolCall> SessionTap::tool_calls() const {
 
 TapCounters SessionTap::counters() const {
   std::lock_guard lock(mutex_);
-  return counters_;
+  TapCounters c = counters_;
+  c.unmatched_responses += early_from_server_.size() + early_from_client_.size();
+  return c;
 }
 
 }  // namespace mcpleak

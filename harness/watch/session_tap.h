@@ -31,7 +31,7 @@ struct ObservedToolCall {
 struct TapCounters {
   std::uint64_t client_requests = 0, client_notifications = 0, client_non_json_lines = 0;
   std::uint64_t server_requests = 0, server_notifications = 0, server_non_json_lines = 0;
-  std::uint64_t unmatched_responses = 0;  // a response to no request seen (either direction)
+  std::uint64_t unmatched_responses = 0;  // a response to no request seen (either direction), so far
   std::uint64_t oversized_lines = 0;      // longer than the tap's cap: forwarded, not read
   std::uint64_t cancelled = 0;            // requests the client cancelled (notifications/cancelled)
   std::string first_server_junk;          // the first non-JSON line of the server's stdout
@@ -67,17 +67,31 @@ class SessionTap {
     double t_s = 0;
     std::uint64_t bytes = 0;
   };
+  // A response read before the request it answers reached the tap: the two directions
+  // are fed from two threads, and a fast client can answer a server's request before
+  // the other thread has shown that request here. Held until the request arrives.
+  struct EarlyResponse {
+    Incoming in;
+    std::size_t bytes = 0;
+    double t_s = 0;
+  };
+  using PendingById = std::map<std::string, Pending>;
+  using EarlyById = std::map<std::string, EarlyResponse>;
   static CallRecord record_of(const Pending& p, double t_s, bool from_server);
   void client_line(std::string_view line, double t_s);
   void server_line(std::string_view line, double t_s);
-  void complete(std::map<std::string, Pending>& pending, const Incoming& in, std::size_t line_bytes, double t_s,
+  void add_pending(PendingById& pending, EarlyById& early, const nlohmann::json& id, Pending p, bool from_server);
+  void complete(PendingById& pending, EarlyById& early, const Incoming& in, std::size_t line_bytes, double t_s,
                 bool from_server);
+  void finish(const Pending& p, const Incoming& in, std::size_t line_bytes, double t_s, bool from_server);
 
   mutable std::mutex mutex_;
   bool keep_tool_args_;
   LineSplitter from_client_, from_server_;
-  std::map<std::string, Pending> client_pending_;  // by id (JSON text): the client's requests
-  std::map<std::string, Pending> server_pending_;  // the server's requests to the client
+  PendingById client_pending_;  // by id (JSON text): the client's requests
+  PendingById server_pending_;  // the server's requests to the client
+  EarlyById early_from_server_;  // answers to client requests not yet seen
+  EarlyById early_from_client_;  // answers to server requests not yet seen
   std::vector<CallRecord> done_;
   std::uint64_t calls_done_ = 0;
   std::optional<ClientIdentity> identity_;

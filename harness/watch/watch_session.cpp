@@ -52,7 +52,8 @@ class WatchSession {
   Result<WatchOutcome> execute();
 
  private:
-  double now_s() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
+  double now_s() const { return at_s(Clock::now()); }
+  double at_s(Clock::time_point t) const { return std::chrono::duration<double>(t - start_).count(); }
   std::string path(const char* file) const { return (std::filesystem::path(o_.out_dir) / file).string(); }
   void say(const char* format, ...) __attribute__((format(printf, 2, 3)));
   Result<void> prepare();
@@ -170,13 +171,13 @@ bool WatchSession::start_server() {
 
 void WatchSession::start_pumps(ChildPipes pipes) {
   to_server_ = std::make_unique<BytePump>(duplicate(o_.client_in), std::move(pipes.stdin_write),
-                                          [this](std::string_view bytes) { tap_->client_bytes(bytes, now_s()); });
+                                          [this](std::string_view bytes, Clock::time_point read_at) { tap_->client_bytes(bytes, at_s(read_at)); });
   to_client_ = std::make_unique<BytePump>(std::move(pipes.stdout_read), duplicate(o_.client_out),
-                                          [this](std::string_view bytes) { tap_->server_bytes(bytes, now_s()); });
+                                          [this](std::string_view bytes, Clock::time_point read_at) { tap_->server_bytes(bytes, at_s(read_at)); });
   // The server's stderr is the client's to log; a copy (capped) stays in the run folder.
   server_stderr_ = std::make_unique<BytePump>(
       std::move(pipes.stderr_read), duplicate(o_.client_err),
-      [this](std::string_view bytes) {
+      [this](std::string_view bytes, Clock::time_point) {
         if (!server_log_ || server_log_bytes_ >= kServerLogCap) return;
         const auto n = std::min<std::uint64_t>(bytes.size(), kServerLogCap - server_log_bytes_);
         std::fwrite(bytes.data(), 1, n, server_log_.get());

@@ -50,7 +50,7 @@ TEST_CASE("pump: 3 MiB of random bytes arrive unchanged, observed exactly, then 
   for (auto& c : data) c = static_cast<char>(rng());
   std::mutex m;
   std::string seen;
-  BytePump pump(std::move(in.read), std::move(out.write), [&](std::string_view b) {
+  BytePump pump(std::move(in.read), std::move(out.write), [&](std::string_view b, BytePump::Clock::time_point) {
     std::lock_guard lock(m);
     seen.append(b);
   });
@@ -103,7 +103,7 @@ TEST_CASE("pump: a closed destination ends it, unless it keeps draining", "[watc
     Pipe in, out;
     out.read.reset();
     std::atomic<std::size_t> seen{0};
-    BytePump pump(std::move(in.read), std::move(out.write), [&](std::string_view b) { seen += b.size(); }, true);
+    BytePump pump(std::move(in.read), std::move(out.write), [&](std::string_view b, BytePump::Clock::time_point) { seen += b.size(); }, true);
     const std::string block(1u << 20, 'e');
     REQUIRE(::write(in.write.get(), block.data(), block.size()) == static_cast<ssize_t>(block.size()));
     in.write.reset();

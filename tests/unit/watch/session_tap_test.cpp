@@ -188,3 +188,61 @@ TEST_CASE("tap: only calls that do work count", "[watch][tap]") {
     CHECK_FALSE(mcpleak::is_counted_call(m));
   }
 }
+
+// The proxy's two directions feed the tap from two threads. A client that answers a
+// server's request at once can reach the tap before that request does (found in the
+// e2e test with server-everything under load: the sampling request was recorded as
+// never answered). Read times are taken before forwarding, so the answer's is later.
+TEST_CASE("tap: an answer that reaches the tap before its request still pairs with it", "[watch][tap]") {
+  SessionTap tap;
+  tap.client_bytes(kInitialize, 0.0);
+  tap.server_bytes(kInitialized, 0.01);
+  tap.client_bytes(call(5, "trigger-sampling-request"), 1.0);
+  // The client's answer to the server's request id 0, shown before the request itself.
+  tap.client_bytes(R"({"jsonrpc":"2.0","id":0,"result":{"role":"assistant","content":{"type":"text","text":"hi"}}})"
+                   "\n",
+                   1.30);
+  tap.server_bytes(R"({"jsonrpc":"2.0","id":0,"method":"sampling/createMessage","params":{}})" "\n", 1.10);
+  // And the other way: the server's answer to id 6 before the client's request id 6.
+  tap.server_bytes(ok(6), 2.5);
+  tap.client_bytes(call(6, "echo"), 2.0);
+  tap.server_bytes(ok(5), 1.40);
+  tap.end_session(3.0);
+
+  std::vector<CallRecord> records = tap.take_records();
+  std::vector<CallRecord> calls;
+  const CallRecord* sampling = nullptr;
+  for (const auto& r : records) {
+    if (r.method == "sampling/createMessage") sampling = &r;
+  }
+  REQUIRE(sampling != nullptr);
+  CHECK(sampling->ok);
+  CHECK(sampling->from_server);
+  CHECK_FALSE(sampling->interrupted);
+  CHECK(sampling->latency_ms == Approx(200).margin(1e-6));
+  for (const auto& r : records) {
+    if (r.method == "tools/call") calls.push_back(r);
+  }
+  REQUIRE(calls.size() == 2);
+  for (const auto& c : calls) {
+    INFO(c.tool);
+    CHECK(c.ok);
+    CHECK(c.latency_ms > 0);
+  }
+  CHECK(tap.counters().unmatched_responses == 0);
+  CHECK(tap.calls_done() == 2);
+}
+
+TEST_CASE("tap: a held answer read before a request does not answer a later request with the same id",
+          "[watch][tap]") {
+  SessionTap tap;
+  tap.server_bytes(ok(7), 1.0);  // answers nothing seen so far
+  CHECK(tap.counters().unmatched_responses == 1);
+  tap.client_bytes(call(7, "echo"), 2.0);  // sent after that answer was read: not its answer
+  tap.end_session(3.0);
+  const auto records = tap.take_records();
+  REQUIRE(records.size() == 1);
+  CHECK_FALSE(records[0].ok);
+  CHECK(records[0].error == "no response before the session ended");
+  CHECK(tap.counters().unmatched_responses == 1);
+}
