@@ -9,11 +9,13 @@
 #include "reference/backend.h"
 #include "reference/http_server.h"
 #include "reference/injection.h"
+#include "reference/protocol_era.h"
 #include "reference/stdio_server.h"
 
 int main(int argc, char** argv) {
   using namespace mcpleak::axref;
   CLI::App cli{"axref: reference accessibility MCP server (stdio or Streamable HTTP)"};
+  cli.set_version_flag("--version", std::string("axref ") + kAxrefVersion);
   BackendOptions options;
   std::string inject;
   double inject_scale = 1.0;

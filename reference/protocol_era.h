@@ -15,7 +15,7 @@
 namespace mcpleak::axref {
 
 inline constexpr const char* kServerName = "axref";
-inline constexpr const char* kAxrefVersion = "0.1.0";
+inline constexpr const char* kAxrefVersion = MCPLEAK_VERSION;  // project() in CMakeLists.txt
 
 // The one version served per request, with the _meta envelope and without a handshake.
 inline constexpr std::string_view kModernProtocolVersion = "2026-07-28";

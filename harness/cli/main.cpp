@@ -33,7 +33,7 @@ int main(int argc, char** argv) {
                "4 inconclusive.",
                "mcpleak"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "mcpleak 0.1.0");
+  app.set_version_flag("--version", "mcpleak " MCPLEAK_VERSION);
   const cli::Command commands[] = {cli::add_run_command(app), cli::add_compare_command(app),
                                    cli::add_ab_command(app), cli::add_report_command(app),
                                    cli::add_probe_command(app), cli::add_servers_command(app),

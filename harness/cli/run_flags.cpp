@@ -10,11 +10,16 @@
 
 #include "harness/attribution/heaptrack_install.h"
 #include "harness/cli/from_config.h"
+#include "harness/install/own_executable.h"
+#include "harness/install/share_dirs.h"
 #include "harness/runner/run_dir.h"
 #include "harness/runner/units.h"
 
 #ifndef MCPLEAK_SCENARIO_DIR
 #define MCPLEAK_SCENARIO_DIR ""
+#endif
+#ifndef MCPLEAK_BUILD_DIR
+#define MCPLEAK_BUILD_DIR ""
 #endif
 
 namespace mcpleak::cli {
@@ -25,21 +30,10 @@ std::vector<std::string>& invocation() {
   return args;
 }
 
-// Where `--scenario NAME` looks: $MCPLEAK_SCENARIOS (colon-separated), the installed
-// share folder beside the binary, then the source tree this binary was built from.
+// Where `--scenario NAME` looks (harness/install/share_dirs.h).
 std::vector<std::string> scenario_dirs() {
-  std::vector<std::string> dirs;
-  if (const char* env = std::getenv("MCPLEAK_SCENARIOS")) {
-    std::stringstream list(env);
-    for (std::string d; std::getline(list, d, ':');) {
-      if (!d.empty()) dirs.push_back(d);
-    }
-  }
-  std::error_code ec;
-  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (!ec) dirs.push_back((exe.parent_path().parent_path() / "share/mcpleak/scenarios").string());
-  if (*MCPLEAK_SCENARIO_DIR) dirs.push_back(MCPLEAK_SCENARIO_DIR);
-  return dirs;
+  return scenario_search_dirs({std::getenv("MCPLEAK_SCENARIOS"), own_executable(), MCPLEAK_BUILD_DIR,
+                               MCPLEAK_SCENARIO_DIR});
 }
 
 Result<Scenario> load_scenario(const RunFlags& f, const std::map<std::string, std::string>& vars) {

@@ -43,7 +43,7 @@ Result<ProtocolChoice> parse_protocol_choice(std::string_view text);
 struct ClientIdentity {
   std::string protocol_version;                               // empty: not said
   nlohmann::json capabilities = nlohmann::json::object();
-  nlohmann::json client_info = {{"name", "mcpleak"}, {"version", "0.1.0"}};
+  nlohmann::json client_info = {{"name", "mcpleak"}, {"version", MCPLEAK_VERSION}};
 };
 // The identity a request carries: initialize's params, or a 2026-07-28 `_meta` envelope
 // with a protocol version. Empty for any other request.

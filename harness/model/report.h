@@ -64,6 +64,7 @@ struct PhaseSessionGrowth {
 // `mcpleak report DIR` can re-analyse from files alone.
 struct RunInfo {
   std::string scenario;                       // "snapshot-loop", or "--tool Snapshot"
+  std::string scenario_source;                // the file it was read from (which install), or "--tool NAME"
   std::vector<std::string> server_command;    // argv as given
   std::vector<pid_t> server_pids;             // every pid seen in the tree
   std::string transport = "stdio";             // "stdio" | "streamable-http" | "none" (attached, sampled only)

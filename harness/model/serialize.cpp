@@ -148,6 +148,7 @@ json to_json_value(const RunInfo& r) {
     if (p.client_driven) phases.back()["client_driven"] = true;
   }
   json j = {{"scenario", r.scenario},
+            {"scenario_source", r.scenario_source},
             {"server_command", r.server_command},
             {"server_pids", r.server_pids},
             {"transport", r.transport},
@@ -275,6 +276,7 @@ Result<RunInfo> run_info_from_json(std::string_view text) {
   Reader r{j, std::nullopt};
   RunInfo info;
   info.scenario = r.get<std::string>("scenario", "");
+  info.scenario_source = r.get<std::string>("scenario_source", "", false);
   info.server_command = r.get<std::vector<std::string>>("server_command", {});
   info.server_pids = r.get<std::vector<pid_t>>("server_pids", {}, false);
   info.transport = r.get<std::string>("transport", "stdio", false);

@@ -62,6 +62,7 @@ class Reconnects {
       return Error(Errc::usage, std::string("cannot write: ") + std::strerror(errno)).with(o_.out_dir);
     }
     info_.scenario = o_.scenario.name;
+    info_.scenario_source = o_.scenario.source;
     info_.server_command = redact_command(o_.server_command, o_.secrets);
     info_.transport = "stdio";
     info_.budget_bytes_per_min = o_.budget_bytes_per_min;

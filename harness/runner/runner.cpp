@@ -526,6 +526,7 @@ Result<void> Run::prepare() {
     return Error(Errc::usage, std::string("cannot write: ") + std::strerror(errno)).with(path("calls.jsonl"));
   }
   info_.scenario = o_.scenario.name;
+  info_.scenario_source = o_.scenario.source;
   if (o_.http) {
     info_.transport = "streamable-http";
     info_.server_url = redact_command({o_.http->url()}, o_.secrets).front();
