@@ -20,6 +20,7 @@
 
 #include "tests/e2e/e2e_support.h"
 #include "tests/support/catch.h"
+#include "tests/support/cloexec_pipe.h"
 
 using nlohmann::json;
 using namespace std::chrono_literals;
@@ -102,7 +103,7 @@ struct Spawned {
 
 Spawned spawn_holding_stdin(const std::vector<std::string>& argv, const std::string& dir) {
   int in[2];
-  REQUIRE(::pipe2(in, O_CLOEXEC) == 0);
+  REQUIRE(mcpleak::test::cloexec_pipe(in));
   std::vector<std::string> args = argv;
   std::vector<char*> cargv;
   for (auto& a : args) cargv.push_back(a.data());

@@ -14,6 +14,7 @@
 
 #include "harness/watch/byte_pump.h"
 #include "tests/support/catch.h"
+#include "tests/support/cloexec_pipe.h"
 
 using mcpleak::BytePump;
 using mcpleak::PumpEnd;
@@ -25,7 +26,7 @@ struct Pipe {
   UniqueFd read, write;
   Pipe() {
     int fds[2];
-    REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
+    REQUIRE(mcpleak::test::cloexec_pipe(fds));
     read = UniqueFd(fds[0]);
     write = UniqueFd(fds[1]);
   }
