@@ -251,6 +251,10 @@ Report analyse(std::span<const Sample> samples, std::span<const CallRecord> call
     r.verdict = Verdict::server_failed;
     reason = *run.server_failure + "; " + reason;
   }
+  if (run.scenario_error) {
+    r.verdict = Verdict::inconclusive;
+    reason = "nothing was tested: " + *run.scenario_error;
+  }
   r.reason = reason;
   return r;
 }

@@ -91,6 +91,9 @@ struct RunInfo {
   std::string stopped_early_reason;
   bool interrupted = false;                   // SIGINT/SIGTERM ended the run
   std::optional<std::string> server_failure;  // why the server failed; verdict server-failed
+  // The scenario cannot run on this server (a tool it does not offer, sessions it cannot
+  // have): mcpleak exits 2 and nothing was tested; the verdict is inconclusive and says so.
+  std::optional<std::string> scenario_error;
   std::uint64_t non_json_lines = 0;           // stdout lines from the server that were not JSON
   // The exercise rule (--max-failed-calls, --max-call-gap): a bounded verdict needs at
   // most this fraction of the judged window's calls failed ...

@@ -187,6 +187,7 @@ json to_json_value(const RunInfo& r) {
   j["stopped_early_verdict"] = r.stopped_early_verdict ? json(verdict_name(*r.stopped_early_verdict)) : json(nullptr);
   j["stopped_early_reason"] = r.stopped_early_reason;
   j["server_failure"] = r.server_failure ? json(*r.server_failure) : json(nullptr);
+  if (r.scenario_error) j["scenario_error"] = *r.scenario_error;
   return j;
 }
 
@@ -317,6 +318,7 @@ Result<RunInfo> run_info_from_json(std::string_view text) {
   }
   info.stopped_early_reason = r.get<std::string>("stopped_early_reason", "", false);
   info.server_failure = r.optional<std::string>("server_failure");
+  info.scenario_error = r.optional<std::string>("scenario_error");
   if (const auto it = j.find("phases"); it != j.end() && it->is_array()) {
     for (const auto& pj : *it) {
       if (!pj.is_object()) return Error(Errc::parse, "phases: expected objects");

@@ -689,11 +689,13 @@ Result<Report> Run::drive(Transport& transport) {
   negotiated_ = hello->protocol_version;
   if (!hello->negotiation_note.empty()) info_.warnings.push_back(hello->negotiation_note);
   if (client.modern() && o_.scenario.uses_sessions()) {
+    const std::string why = "scenario " + o_.scenario.name + " opens and ends sessions, and the server speaks " +
+                            hello->protocol_version +
+                            ", which has none (it refused the initialize handshake): use a scenario without "
+                            "calls_per_session, e.g. --scenario snapshot-loop";
+    info_.scenario_error = why;
     (void)finish();
-    return Error(Errc::usage, "scenario " + o_.scenario.name + " opens and ends sessions, and the server speaks " +
-                                  hello->protocol_version +
-                                  ", which has none (it refused the initialize handshake): use a scenario without calls_per_session, "
-                                  "e.g. --scenario snapshot-loop");
+    return Error(Errc::usage, why);
   }
 
   if (auto tools = client.list_tools(o_.call_timeout)) {
@@ -709,10 +711,11 @@ Result<Report> Run::drive(Transport& transport) {
     if (!missing.empty()) {
       std::string offered;
       for (const auto& t : offered_tools_) offered += (offered.empty() ? "" : ", ") + t;
+      const std::string why = "server offers no tool " + missing + " (it offers: " +
+                              (offered.empty() ? "none" : offered) + ")";
+      info_.scenario_error = "scenario " + o_.scenario.name + ": " + why;
       (void)finish();
-      return Error(Errc::usage, "server offers no tool " + missing + " (it offers: " +
-                                    (offered.empty() ? "none" : offered) + ")")
-          .with("scenario " + o_.scenario.name);
+      return Error(Errc::usage, why).with("scenario " + o_.scenario.name);
     }
     if (o_.scenario.diagnostics && !offered_tools_.contains(o_.scenario.diagnostics->tool)) {
       info_.warnings.push_back("diagnostics tool " + o_.scenario.diagnostics->tool +

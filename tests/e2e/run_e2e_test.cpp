@@ -265,6 +265,12 @@ TEST_CASE("a scenario tool the server does not offer is a usage error listing it
   CHECK(r.exit_code == 2);
   CHECK(r.stderr_text.find("NoSuchTool") != std::string::npos);
   CHECK(r.stderr_text.find("Snapshot") != std::string::npos);
+  // The reports written so far say why nothing was tested, not "too few samples".
+  REQUIRE(r.report.is_object());
+  CHECK(r.report["verdict"] == "inconclusive");
+  const std::string reason = r.report["reason"].get<std::string>();
+  INFO(reason);
+  CHECK(reason.rfind("nothing was tested: scenario tool-loop: server offers no tool NoSuchTool", 0) == 0);
 }
 
 TEST_CASE("bad flags are usage errors", "[e2e]") {
