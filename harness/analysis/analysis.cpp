@@ -251,9 +251,15 @@ Report analyse(std::span<const Sample> samples, std::span<const CallRecord> call
     r.verdict = Verdict::server_failed;
     reason = *run.server_failure + "; " + reason;
   }
+  // A scenario that could not run tested nothing; what the disconnect still found (a
+  // failed server, orphaned processes) stands, with the scenario error beside it.
   if (run.scenario_error) {
-    r.verdict = Verdict::inconclusive;
-    reason = "nothing was tested: " + *run.scenario_error;
+    if (r.verdict == Verdict::server_failed || r.verdict == Verdict::leaking) {
+      reason += "; the scenario did not run: " + *run.scenario_error;
+    } else {
+      r.verdict = Verdict::inconclusive;
+      reason = "nothing was tested: " + *run.scenario_error;
+    }
   }
   r.reason = reason;
   return r;

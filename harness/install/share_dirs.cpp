@@ -17,11 +17,11 @@ bool is_inside(const fs::path& path, const fs::path& folder) {
   if (ec) return false;
   const fs::path f = fs::weakly_canonical(folder, ec);
   if (ec) return false;
-  auto fi = f.begin();
   auto pi = p.begin();
-  for (; fi != f.end(); ++fi, ++pi) {
-    if (fi->empty()) continue;  // a trailing separator
-    if (pi == p.end() || *pi != *fi) return false;
+  for (const auto& part : f) {
+    if (part.empty()) continue;  // a trailing separator
+    if (pi == p.end() || *pi != part) return false;
+    ++pi;
   }
   return true;
 }

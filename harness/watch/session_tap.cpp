@@ -41,6 +41,7 @@ void SessionTap::client_bytes(std::string_view bytes, double t_s) {
   const auto before = from_client_.oversized_lines();
   from_client_.feed(bytes, [&](std::string_view line) { client_line(line, t_s); });
   counters_.oversized_lines += from_client_.oversized_lines() - before;
+  drop_unanswerable(early_from_server_, t_s);
 }
 
 void SessionTap::server_bytes(std::string_view bytes, double t_s) {
@@ -48,6 +49,22 @@ void SessionTap::server_bytes(std::string_view bytes, double t_s) {
   const auto before = from_server_.oversized_lines();
   from_server_.feed(bytes, [&](std::string_view line) { server_line(line, t_s); });
   counters_.oversized_lines += from_server_.oversized_lines() - before;
+  drop_unanswerable(early_from_client_, t_s);
+}
+
+// Each direction is fed in read order. Once the client's bytes read at t_s are in, every
+// request read before t_s has been seen, so a held answer read at or before t_s answers
+// nothing that can still arrive (an answer to a cancelled request, or to an id nobody
+// sent): it is unmatched, and leaves room for answers that will pair.
+void SessionTap::drop_unanswerable(EarlyById& early, double t_s) {
+  for (auto it = early.begin(); it != early.end();) {
+    if (it->second.t_s <= t_s) {
+      ++counters_.unmatched_responses;
+      it = early.erase(it);
+    } else {
+      ++it;
+    }
+  }
 }
 
 void SessionTap::client_line(std::string_view line, double t_s) {
@@ -62,7 +79,6 @@ void SessionTap::client_line(std::string_view line, double t_s) {
           identity_ = std::move(who);
           if (protocol_version_.empty() && in.method != "initialize") protocol_version_ = identity_->protocol_version;
         }
-        if (in.method == "initialize") initialize_id_ = id_key(in.id);
         if (keep_tool_args_ && in.method == "tools/call") {
           ObservedToolCall call{t_s, p.tool, nlohmann::json::object()};
           if (const auto a = in.payload.find("arguments"); in.payload.is_object() && a != in.payload.end()) {
@@ -106,14 +122,6 @@ void SessionTap::server_line(std::string_view line, double t_s) {
       case MessageKind::notification: ++counters_.server_notifications; break;
       case MessageKind::response:
       case MessageKind::error:
-        if (in.kind == MessageKind::response && !initialize_id_.empty() && id_key(in.id) == initialize_id_) {
-          protocol_version_ = string_member(in.payload, "protocolVersion");
-          if (const auto info = in.payload.find("serverInfo"); info != in.payload.end() && info->is_object()) {
-            const std::string version = string_member(*info, "version");
-            server_name_ = string_member(*info, "name") + (version.empty() ? "" : " " + version);
-          }
-          initialize_id_.clear();
-        }
         complete(client_pending_, early_from_server_, in, line.size(), t_s, false);
         break;
       case MessageKind::invalid:
@@ -154,6 +162,14 @@ void SessionTap::complete(PendingById& pending, EarlyById& early, const Incoming
 }
 
 void SessionTap::finish(const Pending& p, const Incoming& in, std::size_t line_bytes, double t_s, bool from_server) {
+  // The server's answer to initialize names it and the protocol version they agreed on.
+  if (!from_server && p.method == "initialize" && in.kind == MessageKind::response) {
+    protocol_version_ = string_member(in.payload, "protocolVersion");
+    if (const auto info = in.payload.find("serverInfo"); info != in.payload.end() && info->is_object()) {
+      const std::string version = string_member(*info, "version");
+      server_name_ = string_member(*info, "name") + (version.empty() ? "" : " " + version);
+    }
+  }
   CallRecord r = record_of(p, t_s, from_server);
   r.response_bytes = line_bytes;
   if (in.kind == MessageKind::error) {
@@ -218,9 +234,7 @@ std::vector<ObservedToolCall> SessionTap::tool_calls() const {
 
 TapCounters SessionTap::counters() const {
   std::lock_guard lock(mutex_);
-  TapCounters c = counters_;
-  c.unmatched_responses += early_from_server_.size() + early_from_client_.size();
-  return c;
+  return counters_;
 }
 
 }  // namespace mcpleak

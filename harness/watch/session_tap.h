@@ -31,7 +31,8 @@ struct ObservedToolCall {
 struct TapCounters {
   std::uint64_t client_requests = 0, client_notifications = 0, client_non_json_lines = 0;
   std::uint64_t server_requests = 0, server_notifications = 0, server_non_json_lines = 0;
-  std::uint64_t unmatched_responses = 0;  // a response to no request seen (either direction), so far
+  std::uint64_t unmatched_responses = 0;  // a response to no request seen (either direction); one held for
+                                          // its request counts once that request can no longer come
   std::uint64_t oversized_lines = 0;      // longer than the tap's cap: forwarded, not read
   std::uint64_t cancelled = 0;            // requests the client cancelled (notifications/cancelled)
   std::string first_server_junk;          // the first non-JSON line of the server's stdout
@@ -84,6 +85,7 @@ class SessionTap {
   void complete(PendingById& pending, EarlyById& early, const Incoming& in, std::size_t line_bytes, double t_s,
                 bool from_server);
   void finish(const Pending& p, const Incoming& in, std::size_t line_bytes, double t_s, bool from_server);
+  void drop_unanswerable(EarlyById& early, double t_s);
 
   mutable std::mutex mutex_;
   bool keep_tool_args_;
@@ -95,7 +97,6 @@ class SessionTap {
   std::vector<CallRecord> done_;
   std::uint64_t calls_done_ = 0;
   std::optional<ClientIdentity> identity_;
-  std::string initialize_id_;                      // the initialize request awaiting its result
   std::string server_name_, protocol_version_;
   std::vector<ObservedToolCall> tool_calls_;
   TapCounters counters_;

@@ -236,13 +236,52 @@ TEST_CASE("tap: an answer that reaches the tap before its request still pairs wi
 TEST_CASE("tap: a held answer read before a request does not answer a later request with the same id",
           "[watch][tap]") {
   SessionTap tap;
-  tap.server_bytes(ok(7), 1.0);  // answers nothing seen so far
-  CHECK(tap.counters().unmatched_responses == 1);
+  tap.server_bytes(ok(7), 1.0);  // answers nothing seen so far: held, its request may still come
+  CHECK(tap.counters().unmatched_responses == 0);
   tap.client_bytes(call(7, "echo"), 2.0);  // sent after that answer was read: not its answer
+  CHECK(tap.counters().unmatched_responses == 1);  // the client's bytes up to 2.0 are in: it answers nothing
   tap.end_session(3.0);
   const auto records = tap.take_records();
   REQUIRE(records.size() == 1);
   CHECK_FALSE(records[0].ok);
   CHECK(records[0].error == "no response before the session ended");
   CHECK(tap.counters().unmatched_responses == 1);
+}
+
+// The same race for initialize: the server's answer names it and the protocol version.
+TEST_CASE("tap: an initialize answer that reaches the tap first still names the server", "[watch][tap]") {
+  SessionTap tap;
+  tap.server_bytes(kInitialized, 0.01);
+  tap.client_bytes(kInitialize, 0.0);
+  CHECK(tap.server_name() == "macos-mcp 0.3");
+  CHECK(tap.protocol_version() == "2025-06-18");
+  const auto records = tap.take_records();
+  REQUIRE(records.size() == 1);
+  CHECK(records[0].method == "initialize");
+  CHECK(records[0].ok);
+}
+
+// Answers to cancelled requests (or to ids nobody sent) must not fill the held answers
+// for good: once they can answer nothing they are dropped, and a real early answer
+// hours later still pairs.
+TEST_CASE("tap: stale held answers are dropped and do not crowd out later early answers", "[watch][tap]") {
+  SessionTap tap;
+  double t = 1.0;
+  for (int id = 1000; id < 1600; ++id) {  // 600 answers to nothing, each then overtaken by client bytes
+    tap.server_bytes(ok(id), t);
+    tap.client_bytes(R"({"jsonrpc":"2.0","method":"notifications/progress","params":{}})" "\n", t + 0.001);
+    t += 0.01;
+  }
+  CHECK(tap.counters().unmatched_responses == 600);
+  tap.client_bytes(call(5, "trigger-sampling-request"), t);
+  tap.client_bytes(R"({"jsonrpc":"2.0","id":0,"result":{}})" "\n", t + 0.3);
+  tap.server_bytes(R"({"jsonrpc":"2.0","id":0,"method":"sampling/createMessage","params":{}})" "\n", t + 0.1);
+  tap.server_bytes(ok(5), t + 0.4);
+  const auto records = tap.take_records();
+  REQUIRE(records.size() == 2);
+  for (const auto& r : records) {
+    INFO(r.method);
+    CHECK(r.ok);
+  }
+  CHECK(tap.counters().unmatched_responses == 600);
 }
