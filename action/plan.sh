@@ -69,7 +69,7 @@ for word in "${words[@]}"; do
 done
 
 # --- where mcpleak comes from ------------------------------------------------------------
-source_version=$(python3 "$here/report_json.py" version "$action_path/CMakeLists.txt") \
+source_version=$("$action_path/ci/project-version" "$action_path") \
   || usage_error "cannot read mcpleak's version from $action_path/CMakeLists.txt"
 repository=${ACTION_REPOSITORY:-}
 ref=${ACTION_REF:-}

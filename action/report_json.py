@@ -5,7 +5,6 @@
   report_json.py fields RUN_DIR      outputs of a run folder (A/B root or single run), as
                                      NUL-terminated NAME, VALUE pairs
   report_json.py header RUN_DIR      the step summary's header line (Markdown)
-  report_json.py version CMAKELISTS  the project(mcpleak VERSION X.Y.Z) of a source tree
   report_json.py hash DIR            a content hash of the sources a build of DIR depends on
 """
 
@@ -156,14 +155,6 @@ def header(root):
     return "### mcpleak: **%s**, %s, %s" % (word, f["growth"], code(server_text(report)))
 
 
-def version(cmakelists):
-    with open(cmakelists, encoding="utf-8") as f:
-        m = re.search(r"project\(\s*mcpleak\s+VERSION\s+([0-9]+\.[0-9]+\.[0-9]+)", f.read())
-    if not m:
-        raise ValueError("no project(mcpleak VERSION X.Y.Z) in %s" % cmakelists)
-    return m.group(1)
-
-
 def source_hash(root):
     """sha256 over the files a build reads (paths and contents), in a stable order."""
     h = hashlib.sha256()
@@ -205,8 +196,6 @@ def main(argv):
             emit_pairs(fields(arg))
         elif cmd == "header":
             print(header(arg))
-        elif cmd == "version":
-            print(version(arg))
         elif cmd == "hash":
             print(source_hash(arg))
         else:
